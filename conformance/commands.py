@@ -1,0 +1,165 @@
+"""One function per CLI subcommand; each returns the exit code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .cli import EXIT_GATE, EXIT_OK, _default_loops
+from .errors import Problem, UsageError
+from .spec.load import load_suite
+
+
+def _suite(path: Path | None):
+    return load_suite(path)
+
+
+def cmd_validate_specs(args: argparse.Namespace, argv: list[str]) -> int:
+    from .coverage import coverage
+
+    suite = _suite(args.path)
+    report = coverage(suite)
+    print(f"{len(suite.files)} spec files, {len(suite.cases)} cases: valid")
+    print(f"inventory coverage: {report.covered}/{report.total} ids")
+    if report.missing:
+        print("not yet specified: " + ", ".join(report.missing))
+        if args.require_complete:
+            raise UsageError(Problem("specs", None, None,
+                                     f"{len(report.missing)} inventory ids have no spec"))
+    return EXIT_OK
+
+
+def cmd_list_specs(args: argparse.Namespace, argv: list[str]) -> int:
+    suite = _suite(args.specs)
+    for case in suite.select(args.select):
+        if args.json:
+            print(json.dumps(case.listing()))
+        else:
+            print(f"{case.id}  [{case.level}]")
+    return EXIT_OK
+
+
+def cmd_list_loops(args: argparse.Namespace, argv: list[str]) -> int:
+    from .adapters import available_adapters
+
+    for name, adapter in available_adapters().items():
+        if args.json:
+            print(json.dumps({"name": name, "available": adapter is not None,
+                              **(adapter.describe() if adapter else {})}))
+        elif adapter is None:
+            print(f"{name:20} (not available here)")
+        else:
+            print(f"{name:20} {adapter.version:12} {adapter.factory}  {adapter.description}")
+    return EXIT_OK
+
+
+def _report_paths(args: argparse.Namespace) -> dict:
+    paths = {"json_path": args.json, "junit_path": args.junit, "html_path": args.html,
+             "markdown_path": None, "badge_dir": None}
+    if args.report_dir:
+        d = args.report_dir
+        paths["json_path"] = paths["json_path"] or d / "results.json"
+        paths["junit_path"] = paths["junit_path"] or d / "junit.xml"
+        paths["html_path"] = paths["html_path"] or d / "report.html"
+        paths["markdown_path"] = d / "summary.md"
+        paths["badge_dir"] = d / "badges"
+    return paths
+
+
+def _write_reports(results: dict, json_path: Path | None = None, **paths) -> None:
+    """The JSON first (it is the source of truth), then whatever is rendered from it."""
+    from .results import write_json_atomic
+
+    if json_path:
+        write_json_atomic(results, json_path)
+    if any(paths.values()):
+        from .reports import write_reports
+
+        write_reports(results, **paths)
+
+
+def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
+    from .console import Progress, print_run
+    from .runner import RunOptions, run
+
+    if args.repeat < 1:
+        raise UsageError("--repeat: must be at least 1")
+    if args.timeout_multiplier <= 0:
+        raise UsageError("--timeout-multiplier: must be greater than 0")
+    if args.jobs < 0:
+        raise UsageError("--jobs: must be 0 (one per core) or more")
+    for path in args.expectations:
+        if not Path(path).is_file():
+            raise UsageError(Problem(path, None, None, "no such expectations file"))
+    loops = args.loop or _default_loops()
+    options = RunOptions(
+        loops=loops, select=args.select, jobs=args.jobs,
+        timeout_multiplier=args.timeout_multiplier, repeat=args.repeat,
+        debug_mode=args.debug_mode, expectations=args.expectations,
+        default_expectations=not args.no_default_expectations,
+        allow_xpass=args.allow_xpass, argv=argv,
+    )
+    suite = _suite(args.specs)
+    if args.select and not suite.select(args.select):
+        raise UsageError(f"-k {' '.join(args.select)}: no case id contains that")
+    progress = Progress(args.quiet)
+    selected = len(suite.select(args.select))
+    started: set = set()
+
+    def on_result(adapter, result: dict) -> None:
+        if adapter.name not in started:
+            started.add(adapter.name)
+            progress.start(adapter.name, selected)
+        progress.result(result)
+
+    def on_loop_done(entry: dict) -> None:
+        if entry["loop"]["name"] not in started:
+            progress.start(entry["loop"]["name"], selected)
+        progress.end()
+        print_run(entry)
+
+    results = run(suite, options, progress=on_result, on_loop_done=on_loop_done)
+    _write_reports(results, **_report_paths(args))
+    failed = any(r["summary"]["gate"] == "fail" for r in results["runs"])
+    return EXIT_GATE if failed else EXIT_OK
+
+
+def _load_results(path: Path) -> dict:
+    from .reports import load_results
+
+    try:
+        return load_results(path)
+    except (OSError, ValueError) as exc:
+        raise UsageError(Problem(str(path), None, None, str(exc))) from None
+
+
+def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
+    results = _load_results(args.results)
+    _write_reports(results, json_path=None, junit_path=args.junit, html_path=args.html,
+                   markdown_path=args.markdown, badge_dir=args.badges)
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace, argv: list[str]) -> int:
+    from .reports.diff import diff_results, render_diff
+
+    report = diff_results(_load_results(args.old), _load_results(args.new))
+    print(render_diff(report))
+    return EXIT_GATE if report.has_regressions else EXIT_OK
+
+
+def cmd_repro(args: argparse.Namespace, argv: list[str]) -> int:
+    from .adapters import resolve_adapter
+    from .repro import reproducer
+
+    suite = _suite(args.specs)
+    case = suite.by_id().get(args.case_id)
+    if case is None:
+        raise UsageError(f"unknown case id {args.case_id!r} (see list-specs)")
+    if not case.runnable:
+        raise UsageError(f"{case.id} is a precondition clause: it has nothing to run")
+    adapter = resolve_adapter(args.loop)
+    sys.stdout.write(reproducer(case, adapter, args.timeout_multiplier, args.debug_mode))
+    return EXIT_OK

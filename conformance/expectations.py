@@ -1,0 +1,158 @@
+"""Expectations files: a loop's known deviations, so CI fails only on change.
+
+A run's raw outcomes are rewritten here: a failure an entry expects becomes
+``xfail``; a pass an entry expected to fail becomes ``xpass``. Entries that
+match no case at all are ``stale`` — usually a renamed case, or a fix that
+landed upstream.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Optional
+
+import jsonschema
+
+from .errors import Problem, UsageError
+from .spec.markers import parse_python_spec, skip_reason
+from .spec.model import Markers
+from .spec.yamlload import load_yaml
+
+FAILING = ("fail", "error", "timeout", "crash")
+
+SCHEMA = {
+    "type": "object",
+    "required": ["expectations"],
+    "additionalProperties": False,
+    "properties": {
+        "loop": {"type": "string"},
+        "description": {"type": "string"},
+        "expectations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["id", "outcome", "reason"],
+                "additionalProperties": False,
+                "properties": {
+                    "id": {"type": "string", "minLength": 1},
+                    "outcome": {
+                        "oneOf": [
+                            {"enum": list(FAILING)},
+                            {"type": "array", "minItems": 1, "items": {"enum": list(FAILING)}},
+                        ]
+                    },
+                    "reason": {"type": "string", "minLength": 5},
+                    "issue": {"type": "string"},
+                    "python": {"type": "string"},
+                    "platforms": {"type": "array",
+                                  "items": {"enum": ["linux", "macos", "unix", "windows"]}},
+                },
+            },
+        },
+    },
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    pattern: str
+    outcomes: tuple[str, ...]
+    reason: str
+    file: str
+    line: int
+    issue: Optional[str] = None
+    markers: Markers = Markers()
+
+    def applies_here(self) -> bool:
+        return skip_reason(self.markers) is None
+
+    def matches(self, case_id: str) -> bool:
+        return case_id == self.pattern or fnmatch.fnmatchcase(case_id, self.pattern)
+
+    def describe(self) -> dict:
+        out = {"outcome": list(self.outcomes), "reason": self.reason, "file": self.file,
+               "line": self.line}
+        if self.issue:
+            out["issue"] = self.issue
+        return out
+
+
+@dataclass
+class ExpectationFile:
+    path: str
+    loop: Optional[str]
+    entries: list[Entry]
+
+    def applies_to(self, loop_name: str) -> bool:
+        return self.loop is None or self.loop == loop_name
+
+
+@functools.lru_cache(maxsize=None)
+def _validator() -> jsonschema.protocols.Validator:
+    return jsonschema.Draft202012Validator(SCHEMA)
+
+
+def load_expectations(path: Path | str) -> ExpectationFile:
+    doc = load_yaml(Path(path), str(path))
+    if not isinstance(doc.data, dict):
+        raise UsageError(doc.problem((), "an expectations file is a mapping with 'expectations'"))
+    problems = [doc.problem(tuple(e.absolute_path),
+                            f"{'/'.join(map(str, e.absolute_path)) or '<top>'}: {e.message}")
+                for e in _validator().iter_errors(doc.data)]
+    if problems:
+        raise UsageError(problems)
+    entries = []
+    for i, raw in enumerate(doc.data["expectations"]):
+        if "python" in raw:
+            error = parse_python_spec(raw["python"])
+            if error:
+                raise UsageError(doc.problem(("expectations", i, "python"), error))
+        outcomes = raw["outcome"] if isinstance(raw["outcome"], list) else [raw["outcome"]]
+        markers = Markers().merged(raw.get("python"), raw.get("platforms"), None)
+        entries.append(Entry(pattern=raw["id"], outcomes=tuple(outcomes), reason=raw["reason"],
+                             file=str(path), line=doc.where(("expectations", i))[0] or 1,
+                             issue=raw.get("issue"), markers=markers))
+    return ExpectationFile(path=str(path), loop=doc.data.get("loop"), entries=entries)
+
+
+class Matcher:
+    """Applies the entries that hold on this host to one loop's results."""
+
+    def __init__(self, files: Iterable[ExpectationFile], loop_name: str) -> None:
+        self.files = [f for f in files if f.applies_to(loop_name)]
+        self.entries = [e for f in self.files for e in f.entries if e.applies_here()]
+
+    def entry_for(self, case_id: str) -> Optional[Entry]:
+        return next((e for e in self.entries if e.matches(case_id)), None)
+
+    def apply(self, result: dict) -> dict:
+        """Rewrite one case result (in place) according to the first matching entry."""
+        entry = self.entry_for(result["id"])
+        if entry is None or result["outcome"] == "skip":
+            return result
+        result["expected"] = entry.describe()
+        outcome = result["outcome"]
+        if outcome in entry.outcomes:
+            result["outcome"] = "xfail"
+            result["message"] = f"expected {outcome}: {entry.reason}" + (
+                f" | {result['message']}" if result["message"] else "")
+        elif outcome == "pass":
+            result["outcome"] = "xpass"
+            result["message"] = (f"expected {'/'.join(entry.outcomes)} ({entry.reason}), "
+                                 "but the case passed")
+        else:
+            result["message"] = (f"expected {'/'.join(entry.outcomes)} ({entry.reason}), got "
+                                 f"{outcome}: {result['message']}")
+        return result
+
+    def stale(self, all_case_ids: Iterable[str]) -> list[dict]:
+        ids = list(all_case_ids)
+        return [{"id": e.pattern, "file": e.file, "line": e.line, "reason": e.reason}
+                for e in self.entries if not any(e.matches(i) for i in ids)]
+
+
+def problem_for_missing(path: str) -> UsageError:
+    return UsageError(Problem(path, None, None, "no such expectations file"))

@@ -1,0 +1,233 @@
+"""The names spec code can use, besides ``loop`` and a few stdlib modules.
+
+Stdlib only: ``repro`` inlines this file. See docs/spec-format.md for the
+table of names; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import concurrent.futures
+import contextlib
+import socket
+import ssl
+import subprocess
+import threading
+import time
+from typing import Any, Callable, Iterator, Optional
+
+EXCEPTION_NAMESPACES = {
+    "asyncio": asyncio,
+    "concurrent.futures": concurrent.futures,
+    "socket": socket,
+    "ssl": ssl,
+    "subprocess": subprocess,
+}
+
+
+class CaseFailure(AssertionError):
+    """The loop did not do what the clause says. Carries expected and actual."""
+
+    def __init__(self, message: str, expected: str = "", actual: str = "") -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.actual = actual
+
+
+class SetupError(Exception):
+    """The case could not be set up (outcome ``error``), as opposed to a loop failure."""
+
+
+def resolve_type(name: str) -> type:
+    """Turn ``RuntimeError`` or ``asyncio.CancelledError`` into the class."""
+    module, _, attr = name.rpartition(".")
+    if not module:
+        value = getattr(builtins, attr, None)
+    else:
+        namespace = EXCEPTION_NAMESPACES.get(module)
+        value = getattr(namespace, attr, None) if namespace else None
+    if not isinstance(value, type):
+        raise LookupError(f"unknown type name {name!r}")
+    return value
+
+
+def plain(value: Any) -> Any:
+    """Tuples become lists, recursively, so values compare with YAML data."""
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def same(actual: Any, expected: Any) -> bool:
+    """Equality that does not let ``True`` stand for ``1``."""
+    actual = plain(actual)
+    if isinstance(actual, bool) != isinstance(expected, bool):
+        return False
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(actual) == len(expected)
+            and all(same(a, e) for a, e in zip(actual, expected))
+        )
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and actual.keys() == expected.keys()
+            and all(same(actual[k], expected[k]) for k in expected)
+        )
+    try:
+        return bool(actual == expected)
+    except Exception:
+        return False
+
+
+def short_repr(value: Any, limit: int = 300) -> str:
+    try:
+        text = repr(value)
+    except Exception as exc:  # a loop object whose repr is broken
+        text = f"<unrepresentable {type(value).__name__}: {exc!r}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class CaseContext:
+    """Per-case state shared by the helpers: the loop, the trace, the multiplier."""
+
+    def __init__(self, loop: Any, multiplier: float = 1.0) -> None:
+        self.loop = loop
+        self.multiplier = multiplier
+        self.traced: list = []
+        self.handler_calls: list = []
+
+    # -- the helpers handed to spec code -------------------------------------------
+
+    def trace(self, *values: Any) -> None:
+        self.traced.append(values[0] if len(values) == 1 else list(values))
+
+    def scaled(self, seconds: float) -> float:
+        return seconds * self.multiplier
+
+    @staticmethod
+    def check(condition: Any, message: str = "check failed") -> None:
+        if not condition:
+            raise CaseFailure(message)
+
+    @staticmethod
+    def equal(actual: Any, expected: Any, what: str = "value") -> None:
+        if not same(actual, expected):
+            raise CaseFailure(
+                f"{what}: expected {short_repr(expected)}, got {short_repr(actual)}",
+                expected=short_repr(expected),
+                actual=short_repr(actual),
+            )
+
+    @staticmethod
+    @contextlib.contextmanager
+    def raises(expected: Any, match: Optional[str] = None) -> Iterator[None]:
+        import re
+
+        exc_type = resolve_type(expected) if isinstance(expected, str) else expected
+        try:
+            yield
+        except exc_type as exc:
+            if match is not None and not re.search(match, str(exc)):
+                raise CaseFailure(
+                    f"{exc_type.__name__} raised, but its message {str(exc)!r} does not match {match!r}",
+                    expected=f"{exc_type.__name__} matching {match!r}",
+                    actual=f"{type(exc).__name__}: {exc}",
+                ) from exc
+            return
+        except CaseFailure:
+            raise
+        except BaseException as exc:
+            raise CaseFailure(
+                f"expected {exc_type.__name__}, got {type(exc).__name__}: {exc}",
+                expected=exc_type.__name__,
+                actual=f"{type(exc).__name__}: {exc}",
+            ) from exc
+        raise CaseFailure(
+            f"expected {exc_type.__name__} to be raised, but nothing was raised",
+            expected=exc_type.__name__,
+            actual="no exception",
+        )
+
+    @staticmethod
+    async def tick(n: int = 1) -> None:
+        for _ in range(n):
+            await asyncio.sleep(0)
+
+    async def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0,
+                         what: str = "condition") -> None:
+        deadline = time.monotonic() + self.scaled(timeout)
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise CaseFailure(f"{what} did not become true within {self.scaled(timeout):.1f}s")
+            await asyncio.sleep(0.002)
+
+    def in_thread(self, func: Callable[..., Any], *args: Any) -> Any:
+        box: dict = {}
+
+        def target() -> None:
+            try:
+                box["result"] = func(*args)
+            except BaseException as exc:  # handed back to the caller below
+                box["error"] = exc
+
+        thread = threading.Thread(target=target, name="conformance-in-thread", daemon=True)
+        thread.start()
+        thread.join(self.scaled(10))
+        if thread.is_alive():
+            raise CaseFailure("the function run by in_thread() did not return within 10s")
+        if "error" in box:
+            raise box["error"]
+        return box.get("result")
+
+    @staticmethod
+    def run_briefly(loop: Any) -> None:
+        loop.call_soon(loop.stop)
+        loop.run_forever()
+
+    def scope(self) -> dict:
+        """The globals spec code runs with."""
+        import contextvars
+        import functools
+        import gc
+        import os
+        import signal
+        import sys
+        import warnings
+        import weakref
+
+        return {
+            "__builtins__": builtins,
+            "asyncio": asyncio,
+            "concurrent": concurrent,
+            "contextvars": contextvars,
+            "functools": functools,
+            "gc": gc,
+            "os": os,
+            "signal": signal,
+            "socket": socket,
+            "sys": sys,
+            "threading": threading,
+            "time": time,
+            "warnings": warnings,
+            "weakref": weakref,
+            "loop": self.loop,
+            "trace": self.trace,
+            "traced": self.traced,
+            "check": self.check,
+            "equal": self.equal,
+            "raises": self.raises,
+            "tick": self.tick,
+            "wait_until": self.wait_until,
+            "scaled": self.scaled,
+            "in_thread": self.in_thread,
+            "run_briefly": self.run_briefly,
+            "handler_calls": self.handler_calls,
+            "multiplier": self.multiplier,
+            "CaseFailure": CaseFailure,
+            "SetupError": SetupError,
+        }

@@ -1,0 +1,1 @@
+"""Loading, validating and expanding spec files into cases."""

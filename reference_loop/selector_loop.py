@@ -1,0 +1,635 @@
+"""Waiting for file descriptors with the ``selectors`` module.
+
+``BaseReferenceLoop`` knows what to run; this layer knows how to sleep until
+something can run. Everything else in the package that touches the outside
+world (the socket coroutines here, the signal wake-ups, child processes, and
+part B's transports) is built on the four public calls ``add_reader``,
+``remove_reader``, ``add_writer`` and ``remove_writer``; only this module talks
+to the selector.
+
+A socket pair (the "self-pipe") is always registered for reading, so that
+``call_soon_threadsafe()`` and signals can interrupt a blocked poll by writing
+one byte into it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import functools
+import io
+import os
+import selectors
+import socket
+from typing import Any, Callable, Optional, Union
+
+from .base_loop import BaseReferenceLoop, logger
+from .handles import CallbackHandle, new_handle
+
+try:
+    import ssl
+except ImportError:  # pragma: no cover - Python built without ssl
+    ssl = None  # type: ignore[assignment]
+
+__all__ = ["SelectorLoop"]
+
+_EVENT_READ = selectors.EVENT_READ
+_EVENT_WRITE = selectors.EVENT_WRITE
+
+FileDescriptorLike = Union[int, Any]  # an int, or an object with fileno()
+
+# Chunk size used by sock_sendfile() when it has to read and send by itself.
+SENDFILE_FALLBACK_CHUNK = 256 * 1024
+
+
+class SelectorLoop(BaseReferenceLoop):
+    """A ``BaseReferenceLoop`` that waits in ``selector.select()``.
+
+    ``selector`` defaults to ``selectors.DefaultSelector()``, as for
+    ``asyncio.SelectorEventLoop`` (``SelectorEventLoop/custom-selector``). The
+    loop owns it and closes it in ``close()``.
+    """
+
+    def __init__(self, selector: Optional[selectors.BaseSelector] = None) -> None:
+        super().__init__()
+        if selector is None:
+            selector = selectors.DefaultSelector()
+        self._selector: Optional[selectors.BaseSelector] = selector
+        self._wake_recv, self._wake_send = socket.socketpair()
+        self._wake_recv.setblocking(False)
+        self._wake_send.setblocking(False)
+        self._add_reader(self._wake_recv.fileno(), self._drain_wakeups)
+
+    # -- the poll ------------------------------------------------------------
+
+    def _poll(self, timeout: Optional[float]) -> None:
+        events = self._selector.select(timeout)  # type: ignore[union-attr]
+        if not events:
+            return
+        ready = self._ready
+        for key, mask in events:
+            reader, writer = key.data
+            if mask & _EVENT_READ and reader is not None:
+                if reader.cb is None:  # cancelled
+                    self._remove_reader(key.fileobj)
+                else:
+                    ready.append(reader)
+            if mask & _EVENT_WRITE and writer is not None:
+                if writer.cb is None:  # cancelled
+                    self._remove_writer(key.fileobj)
+                else:
+                    ready.append(writer)
+
+    def _wake(self) -> None:
+        # May run in any thread, even while close() runs in the loop's thread.
+        sock = self._wake_send
+        if sock is None:
+            return
+        try:
+            sock.send(b"\0")
+        except OSError:
+            # A full buffer already guarantees a wake-up; a closed socket
+            # means the loop is gone.
+            pass
+
+    def _drain_wakeups(self) -> None:
+        sock = self._wake_recv
+        while True:
+            try:
+                data = sock.recv(4096)
+            except InterruptedError:
+                continue
+            except BlockingIOError:
+                return
+            if not data:
+                return
+            self._on_wakeup_bytes(data)
+
+    def _on_wakeup_bytes(self, data: bytes) -> None:
+        """Bytes read from the self-pipe: zeros from ``_wake()``, or signal numbers.
+
+        The signals layer overrides this to dispatch signal handlers.
+        """
+
+    def close(self) -> None:
+        """Close the loop, then the self-pipe and the selector (``loop.close``)."""
+        if self.is_running():
+            raise RuntimeError("Cannot close a running event loop")
+        if self.is_closed():
+            return
+        if self._wake_recv is not None:
+            self._remove_reader(self._wake_recv.fileno())
+        super().close()
+        for sock in (self._wake_recv, self._wake_send):
+            if sock is not None:
+                sock.close()
+        self._wake_recv = self._wake_send = None  # type: ignore[assignment]
+        if self._selector is not None:
+            self._selector.close()
+            self._selector = None
+
+    # -- watching file descriptors -------------------------------------------
+
+    def _add_reader(
+        self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
+    ) -> CallbackHandle:
+        self._check_closed()
+        handle = new_handle(callback, args, self)
+        selector = self._selector
+        key = selector.get_map().get(fd)  # type: ignore[union-attr]
+        if key is None:
+            selector.register(fd, _EVENT_READ, (handle, None))  # type: ignore[union-attr]
+        else:
+            old_reader, writer = key.data
+            selector.modify(fd, key.events | _EVENT_READ, (handle, writer))  # type: ignore[union-attr]
+            if old_reader is not None:
+                old_reader.cancel()
+        return handle
+
+    def _remove_reader(self, fd: FileDescriptorLike) -> bool:
+        if self._closed:
+            return False
+        selector = self._selector
+        key = selector.get_map().get(fd)  # type: ignore[union-attr]
+        if key is None:
+            return False
+        reader, writer = key.data
+        mask = key.events & ~_EVENT_READ
+        if mask:
+            selector.modify(fd, mask, (None, writer))  # type: ignore[union-attr]
+        else:
+            selector.unregister(fd)  # type: ignore[union-attr]
+        if reader is None:
+            return False
+        reader.cancel()
+        return True
+
+    def _add_writer(
+        self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
+    ) -> CallbackHandle:
+        self._check_closed()
+        handle = new_handle(callback, args, self)
+        selector = self._selector
+        key = selector.get_map().get(fd)  # type: ignore[union-attr]
+        if key is None:
+            selector.register(fd, _EVENT_WRITE, (None, handle))  # type: ignore[union-attr]
+        else:
+            reader, old_writer = key.data
+            selector.modify(fd, key.events | _EVENT_WRITE, (reader, handle))  # type: ignore[union-attr]
+            if old_writer is not None:
+                old_writer.cancel()
+        return handle
+
+    def _remove_writer(self, fd: FileDescriptorLike) -> bool:
+        if self._closed:
+            return False
+        selector = self._selector
+        key = selector.get_map().get(fd)  # type: ignore[union-attr]
+        if key is None:
+            return False
+        reader, writer = key.data
+        mask = key.events & ~_EVENT_WRITE
+        if mask:
+            selector.modify(fd, mask, (reader, None))  # type: ignore[union-attr]
+        else:
+            selector.unregister(fd)  # type: ignore[union-attr]
+        if writer is None:
+            return False
+        writer.cancel()
+        return True
+
+    def add_reader(self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any) -> None:
+        """Call ``callback(*args)`` whenever ``fd`` is readable.
+
+        A second call for the same fd replaces the first
+        (``loop.add_reader/replaces``). A regular file is refused by epoll with
+        PermissionError, and that error is left to surface
+        (``platform-support/no-file-io``).
+        """
+        self._add_reader(fd, callback, *args)
+
+    def remove_reader(self, fd: FileDescriptorLike) -> bool:
+        """Stop watching ``fd`` for reading; True if it was watched (``loop.remove_reader``)."""
+        return self._remove_reader(fd)
+
+    def add_writer(self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any) -> None:
+        """Call ``callback(*args)`` whenever ``fd`` is writable (``loop.add_writer``)."""
+        self._add_writer(fd, callback, *args)
+
+    def remove_writer(self, fd: FileDescriptorLike) -> bool:
+        """Stop watching ``fd`` for writing; True if it was watched (``loop.remove_writer``)."""
+        return self._remove_writer(fd)
+
+    # -- sockets -------------------------------------------------------------
+    #
+    # Every socket coroutine tries the operation at once, and only when the
+    # socket would block registers a reader or writer that retries it. The
+    # retry first looks at the future: once it is done (cancelled, say) the
+    # socket is left alone, so a cancelled sock_recv() never swallows data
+    # meant for the next call (``loop.sock_recv/cancel-keeps-data``).
+
+    def _check_socket(self, sock: socket.socket) -> None:
+        if ssl is not None and isinstance(sock, ssl.SSLSocket):
+            raise TypeError("Socket cannot be of type SSLSocket")
+        if self._debug and sock.gettimeout() != 0:
+            # ``loop.sock_recv/non-blocking`` (a precondition, checked in debug mode)
+            raise ValueError("the socket must be non-blocking")
+
+    def _wait_readable(
+        self, sock: socket.socket, fut: asyncio.Future[Any], retry: Callable[..., None], *args: Any
+    ) -> None:
+        fd = sock.fileno()
+        handle = self._add_reader(fd, retry, fut, *args)
+        fut.add_done_callback(functools.partial(self._stop_reading_for, fd, handle))
+
+    def _wait_writable(
+        self, sock: socket.socket, fut: asyncio.Future[Any], retry: Callable[..., None], *args: Any
+    ) -> None:
+        fd = sock.fileno()
+        handle = self._add_writer(fd, retry, fut, *args)
+        fut.add_done_callback(functools.partial(self._stop_writing_for, fd, handle))
+
+    def _stop_reading_for(self, fd: int, handle: asyncio.Handle, fut: object) -> None:
+        # Only remove the reader if it is still ours: a later call may have
+        # replaced it (and so cancelled ours).
+        if not handle.cancelled():
+            self._remove_reader(fd)
+
+    def _stop_writing_for(self, fd: int, handle: asyncio.Handle, fut: object) -> None:
+        if not handle.cancelled():
+            self._remove_writer(fd)
+
+    async def sock_recv(self, sock: socket.socket, nbytes: int) -> bytes:
+        """Receive up to ``nbytes`` bytes (``loop.sock_recv``)."""
+        self._check_socket(sock)
+        try:
+            return sock.recv(nbytes)
+        except (BlockingIOError, InterruptedError):
+            pass
+        fut = self.create_future()
+        self._wait_readable(sock, fut, self._retry_recv, sock, nbytes)
+        return await fut
+
+    def _retry_recv(self, fut: asyncio.Future[Any], sock: socket.socket, nbytes: int) -> None:
+        if fut.done():
+            return
+        try:
+            data = sock.recv(nbytes)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(data)
+
+    async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
+        """Receive into ``buf``; return the byte count (``loop.sock_recv_into``)."""
+        self._check_socket(sock)
+        try:
+            return sock.recv_into(buf)
+        except (BlockingIOError, InterruptedError):
+            pass
+        fut = self.create_future()
+        self._wait_readable(sock, fut, self._retry_recv_into, sock, buf)
+        return await fut
+
+    def _retry_recv_into(self, fut: asyncio.Future[Any], sock: socket.socket, buf: Any) -> None:
+        if fut.done():
+            return
+        try:
+            count = sock.recv_into(buf)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(count)
+
+    async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
+        """Receive a datagram and its sender (``loop.sock_recvfrom``, 3.11+)."""
+        self._check_socket(sock)
+        try:
+            return sock.recvfrom(bufsize)
+        except (BlockingIOError, InterruptedError):
+            pass
+        fut = self.create_future()
+        self._wait_readable(sock, fut, self._retry_call, sock.recvfrom, (bufsize,))
+        return await fut
+
+    async def sock_recvfrom_into(
+        self, sock: socket.socket, buf: Any, nbytes: int = 0
+    ) -> tuple[int, Any]:
+        """Receive a datagram into ``buf`` (``loop.sock_recvfrom_into``, 3.11+)."""
+        self._check_socket(sock)
+        if not nbytes:
+            nbytes = len(buf)
+        try:
+            return sock.recvfrom_into(buf, nbytes)
+        except (BlockingIOError, InterruptedError):
+            pass
+        fut = self.create_future()
+        self._wait_readable(sock, fut, self._retry_call, sock.recvfrom_into, (buf, nbytes))
+        return await fut
+
+    async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
+        """Send a datagram to ``address`` (``loop.sock_sendto``, 3.11+)."""
+        self._check_socket(sock)
+        try:
+            return sock.sendto(data, address)
+        except (BlockingIOError, InterruptedError):
+            pass
+        fut = self.create_future()
+        self._wait_writable(sock, fut, self._retry_call, sock.sendto, (data, address))
+        return await fut
+
+    @staticmethod
+    def _retry_call(fut: asyncio.Future[Any], method: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        if fut.done():
+            return
+        try:
+            result = method(*args)
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(result)
+
+    async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
+        """Send all of ``data``, waiting for room as needed (``loop.sock_sendall``)."""
+        self._check_socket(sock)
+        try:
+            sent = sock.send(data)
+        except (BlockingIOError, InterruptedError):
+            sent = 0
+        view = memoryview(data).cast("B")
+        if sent == len(view):
+            return None
+        fut = self.create_future()
+        self._wait_writable(sock, fut, self._retry_sendall, sock, view, [sent])
+        return await fut
+
+    def _retry_sendall(
+        self, fut: asyncio.Future[Any], sock: socket.socket, view: memoryview, position: list[int]
+    ) -> None:
+        if fut.done():
+            return
+        start = position[0]
+        try:
+            start += sock.send(view[start:])
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+            return
+        if start == len(view):
+            fut.set_result(None)
+        else:
+            position[0] = start
+
+    async def sock_connect(self, sock: socket.socket, address: Any) -> None:
+        """Connect ``sock``, resolving a host name first if needed (``loop.sock_connect``).
+
+        Clause ``loop.sock_connect/resolves``: an address whose host is not a
+        numeric IP goes through ``getaddrinfo()``.
+        """
+        self._check_socket(sock)
+        if sock.family in (socket.AF_INET, getattr(socket, "AF_INET6", -1)):
+            address = await self._resolve_for(sock, address)
+        fut = self.create_future()
+        try:
+            sock.connect(address)
+        except (BlockingIOError, InterruptedError):
+            self._wait_writable(sock, fut, self._finish_connect, sock, address)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(None)
+        try:
+            return await fut
+        finally:
+            fut = None  # type: ignore[assignment]  # drop the traceback cycle
+
+    async def _resolve_for(self, sock: socket.socket, address: Any) -> Any:
+        host, port = address[0], address[1]
+        if isinstance(port, int) and isinstance(host, str):
+            try:
+                socket.inet_pton(sock.family, host.partition("%")[0])
+            except (OSError, ValueError):
+                pass
+            else:
+                return address
+        infos = await self.getaddrinfo(
+            host, port, family=sock.family, type=sock.type, proto=sock.proto
+        )
+        if not infos:
+            raise OSError(f"getaddrinfo({host!r}) returned empty list")
+        return infos[0][4]
+
+    def _finish_connect(self, fut: asyncio.Future[Any], sock: socket.socket, address: Any) -> None:
+        if fut.done():
+            return
+        try:
+            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            if err:
+                raise OSError(err, f"Connect call failed {address}")
+        except (BlockingIOError, InterruptedError):
+            return
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result(None)
+
+    async def sock_accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
+        """Accept a connection; the new socket is non-blocking (``loop.sock_accept``)."""
+        self._check_socket(sock)
+        fut = self.create_future()
+        self._retry_accept(fut, sock, first=True)
+        return await fut
+
+    def _retry_accept(self, fut: asyncio.Future[Any], sock: socket.socket, first: bool = False) -> None:
+        if fut.done():
+            return
+        try:
+            conn, address = sock.accept()
+            conn.setblocking(False)
+        except (BlockingIOError, InterruptedError):
+            if first:
+                self._wait_readable(sock, fut, self._retry_accept, sock)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            fut.set_exception(exc)
+        else:
+            fut.set_result((conn, address))
+
+    async def sock_sendfile(
+        self,
+        sock: socket.socket,
+        file: Any,
+        offset: int = 0,
+        count: Optional[int] = None,
+        *,
+        fallback: bool = True,
+    ) -> int:
+        """Send a regular file over a stream socket (``loop.sock_sendfile``).
+
+        ``os.sendfile()`` first; when the platform or the file cannot do it,
+        read-and-send if ``fallback`` (``loop.sock_sendfile/fallback``), else
+        SendfileNotAvailableError. The file position ends at
+        ``offset + bytes sent`` (``loop.sock_sendfile/file-position``).
+        """
+        self._check_socket(sock)
+        if "b" not in getattr(file, "mode", "b"):
+            raise ValueError("file should be opened in binary mode")
+        if sock.type != socket.SOCK_STREAM:
+            raise ValueError("only SOCK_STREAM type sockets are supported")
+        if count is not None:
+            if not isinstance(count, int):
+                raise TypeError(f"count must be a positive integer (got {count!r})")
+            if count <= 0:
+                raise ValueError(f"count must be a positive integer (got {count!r})")
+        if not isinstance(offset, int):
+            raise TypeError(f"offset must be a non-negative integer (got {offset!r})")
+        if offset < 0:
+            raise ValueError(f"offset must be a non-negative integer (got {offset!r})")
+        try:
+            return await self._sendfile_with_syscall(sock, file, offset, count)
+        except asyncio.SendfileNotAvailableError:
+            if not fallback:
+                raise
+        return await self._sendfile_by_copying(sock, file, offset, count)
+
+    async def _sendfile_with_syscall(
+        self, sock: socket.socket, file: Any, offset: int, count: Optional[int]
+    ) -> int:
+        if not hasattr(os, "sendfile"):
+            raise asyncio.SendfileNotAvailableError("os.sendfile() is not available")
+        try:
+            file_fd = file.fileno()
+            size = os.fstat(file_fd).st_size
+        except (AttributeError, io.UnsupportedOperation, OSError) as exc:
+            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
+        end = offset + count if count else size
+        if end <= offset:
+            return 0
+        state = _SendfileState(sock, file_fd, offset, end)
+        fut = self.create_future()
+        self._sendfile_step(fut, state)
+        try:
+            return await fut
+        finally:
+            if state.sent:
+                os.lseek(file_fd, offset + state.sent, os.SEEK_SET)
+
+    def _sendfile_step(self, fut: asyncio.Future[Any], state: _SendfileState) -> None:
+        if fut.done():
+            return
+        sock = state.sock
+        while True:
+            remaining = state.end - state.position
+            if remaining <= 0:
+                fut.set_result(state.sent)
+                return
+            try:
+                sent = os.sendfile(sock.fileno(), state.file_fd, state.position, min(remaining, 1 << 30))
+            except (BlockingIOError, InterruptedError):
+                if not state.waiting:
+                    state.waiting = True
+                    self._wait_writable(sock, fut, self._sendfile_step, state)
+                return
+            except OSError as exc:
+                if state.sent == 0:
+                    # Typically a file that sendfile() cannot read from.
+                    error: BaseException = asyncio.SendfileNotAvailableError(
+                        f"os.sendfile call failed: {exc}"
+                    )
+                elif exc.errno == errno.ENOTCONN and type(exc) is not ConnectionError:
+                    error = ConnectionError(errno.ENOTCONN, "socket is not connected")
+                else:
+                    error = exc
+                fut.set_exception(error)
+                return
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                fut.set_exception(exc)
+                return
+            if sent == 0:  # the file is shorter than expected
+                fut.set_result(state.sent)
+                return
+            state.position += sent
+            state.sent += sent
+
+    async def _sendfile_by_copying(
+        self, sock: socket.socket, file: Any, offset: int, count: Optional[int]
+    ) -> int:
+        if offset:
+            file.seek(offset)
+        chunk = min(count, SENDFILE_FALLBACK_CHUNK) if count else SENDFILE_FALLBACK_CHUNK
+        buffer = bytearray(chunk)
+        sent = 0
+        try:
+            while True:
+                want = chunk if not count else min(count - sent, chunk)
+                if want <= 0:
+                    break
+                view = memoryview(buffer)[:want]
+                got = await self.run_in_executor(None, file.readinto, view)
+                if not got:
+                    break
+                await self.sock_sendall(sock, view[:got])
+                sent += got
+            return sent
+        finally:
+            if sent and hasattr(file, "seek"):
+                file.seek(offset + sent)
+
+    # -- DNS -----------------------------------------------------------------
+
+    async def getaddrinfo(
+        self,
+        host: Any,
+        port: Any,
+        *,
+        family: int = 0,
+        type: int = 0,
+        proto: int = 0,
+        flags: int = 0,
+    ) -> list[tuple[Any, ...]]:
+        """``socket.getaddrinfo()`` in the default executor (``loop.getaddrinfo``)."""
+        if self._debug:
+            logger.debug("Get address info %s:%r", host, port)
+        return await self.run_in_executor(
+            None, socket.getaddrinfo, host, port, family, type, proto, flags
+        )
+
+    async def getnameinfo(self, sockaddr: tuple[Any, ...], flags: int = 0) -> tuple[str, str]:
+        """``socket.getnameinfo()`` in the default executor (``loop.getnameinfo``)."""
+        return await self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
+
+
+class _SendfileState:
+    """Progress of one ``os.sendfile()`` transfer."""
+
+    __slots__ = ("sock", "file_fd", "position", "end", "sent", "waiting")
+
+    def __init__(self, sock: socket.socket, file_fd: int, offset: int, end: int) -> None:
+        self.sock = sock
+        self.file_fd = file_fd
+        self.position = offset
+        self.end = end
+        self.sent = 0
+        self.waiting = False

@@ -1,0 +1,130 @@
+"""Write-buffer watermarks as a small state machine.
+
+The docs say two things about the high mark ("greater than or equal to" in
+``set_write_buffer_limits`` and "must go strictly over" in the protocol
+section); the spec resolves it in favour of *strictly over*, which is also what
+makes the zero-watermark rules coherent. Writing the rule once, as a pure
+object with no I/O, lets it be unit-tested as a table and shared by the
+socket, pipe, datagram and TLS transports.
+
+Clauses: ``WriteTransport.set_write_buffer_limits/strictly-over-high``,
+``WriteTransport.set_write_buffer_limits/resume-at-or-below-low``,
+``WriteTransport.set_write_buffer_limits/high-zero-pauses-when-non-empty``,
+``WriteTransport.set_write_buffer_limits/low-zero-resumes-when-empty``,
+``WriteTransport.set_write_buffer_limits/low-greater-than-high-raises``,
+``WriteTransport.get_write_buffer_limits/low-high-tuple``,
+``BaseProtocol.pause_writing/alternates-with-resume``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, List, Optional, Tuple
+
+#: The high mark used when the caller gives neither mark (64 KiB, as the stdlib).
+DEFAULT_HIGH_WATER = 64 * 1024
+
+
+def resolve_limits(high: Optional[int] = None, low: Optional[int] = None) -> Tuple[int, int]:
+    """Fill in missing marks and validate them; return ``(low, high)``.
+
+    With only *low* given, high is four times low; with only *high* given, low
+    is a quarter of high. These ratios are implementation-defined in the docs;
+    they are the stdlib's, so programs tuned on the stdlib behave alike.
+    """
+    if high is None:
+        high = DEFAULT_HIGH_WATER if low is None else 4 * low
+    if low is None:
+        low = high // 4
+    if not high >= low >= 0:
+        raise ValueError(f"high ({high!r}) must be >= low ({low!r}) must be >= 0")
+    return low, high
+
+
+class WatermarkGate:
+    """Decides when a writer crosses the marks; knows nothing about protocols.
+
+    ``grew(size)`` is asked after the buffer grew and answers whether the
+    protocol must now be paused; ``shrank(size)`` is asked after it shrank and
+    answers whether it must now be resumed. The gate alternates by
+    construction: it never answers "pause" twice without a "resume" between.
+    """
+
+    def __init__(self, high: Optional[int] = None, low: Optional[int] = None) -> None:
+        self.low, self.high = resolve_limits(high, low)
+        self.paused = False
+
+    def set_limits(self, high: Optional[int] = None, low: Optional[int] = None) -> None:
+        self.low, self.high = resolve_limits(high, low)
+
+    def limits(self) -> Tuple[int, int]:
+        return self.low, self.high
+
+    def grew(self, size: int) -> bool:
+        if not self.paused and size > self.high:
+            self.paused = True
+            return True
+        return False
+
+    def shrank(self, size: int) -> bool:
+        if self.paused and size <= self.low:
+            self.paused = False
+            return True
+        return False
+
+
+class WriteFlowControl:
+    """Mixin giving a write transport the watermark methods of the docs.
+
+    The transport provides ``get_write_buffer_size()``, ``_loop`` and
+    ``_protocol`` and calls ``_after_buffer_grew()`` / ``_after_buffer_shrank()``
+    around its own buffer changes. Callers inside the loop (sendfile's fallback)
+    can wait for the protocol to be resumed with ``_wait_writable()``.
+    """
+
+    _loop: asyncio.AbstractEventLoop
+    _protocol: Any
+
+    def _init_flow_control(self) -> None:
+        self._gate = WatermarkGate()
+        self._writable_waiters: List[asyncio.Future] = []
+
+    def get_write_buffer_size(self) -> int:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def get_write_buffer_limits(self) -> Tuple[int, int]:
+        return self._gate.limits()
+
+    def set_write_buffer_limits(self, high: Optional[int] = None, low: Optional[int] = None) -> None:
+        self._gate.set_limits(high, low)
+        self._after_buffer_grew()
+
+    def _after_buffer_grew(self) -> None:
+        if self._gate.grew(self.get_write_buffer_size()):
+            self._call_protocol("protocol.pause_writing() failed", "pause_writing")
+
+    def _after_buffer_shrank(self) -> None:
+        if self._gate.shrank(self.get_write_buffer_size()):
+            self._wake_writable_waiters(None)
+            self._call_protocol("protocol.resume_writing() failed", "resume_writing")
+
+    def _call_protocol(self, message: str, method: str, *args: Any) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+    async def _wait_writable(self) -> None:
+        """Return once the transport is below its marks again (or raise if lost)."""
+        if not self._gate.paused:
+            return
+        waiter = self._loop.create_future()
+        self._writable_waiters.append(waiter)
+        await waiter
+
+    def _wake_writable_waiters(self, exc: Optional[BaseException]) -> None:
+        waiters, self._writable_waiters = self._writable_waiters, []
+        for waiter in waiters:
+            if waiter.done():
+                continue
+            if exc is None:
+                waiter.set_result(None)
+            else:
+                waiter.set_exception(exc)

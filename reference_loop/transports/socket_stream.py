@@ -1,0 +1,455 @@
+"""The stream transport over a connected TCP or Unix socket.
+
+Every streaming loop method (create_connection, create_server,
+create_unix_*, connect_accepted_socket) ends here, and so does TLS, which
+runs its record layer on top of this transport. Its job is to turn readiness
+callbacks from the loop into the protocol state machine of the docs:
+
+    connection_made, then data_received* (or get_buffer/buffer_updated*),
+    then at most one eof_received, then connection_lost exactly once.
+
+Only the loop's public methods are used (add_reader, remove_reader,
+add_writer, remove_writer, call_soon, create_future), so the transport runs on
+any loop that provides them.
+
+Clauses: ``Protocol.data_received/non-empty-bytes``,
+``Protocol.eof_received/at-most-once``,
+``Protocol.eof_received/false-value-closes``,
+``Protocol.eof_received/true-value-keeps-open``,
+``BaseProtocol.connection_made/exactly-once``,
+``BaseProtocol.connection_lost/exactly-once``,
+``BufferedProtocol.get_buffer/called-before-read``,
+``BaseTransport.close/flushes-then-connection-lost-none``,
+``WriteTransport.abort/drops-buffer``,
+``WriteTransport.write_eof/half-close``,
+``WriteTransport.can_write_eof/true-for-sockets``,
+``ReadTransport.pause_reading/idempotent``,
+``ReadTransport.resume_reading/idempotent``,
+``ReadTransport.is_reading/reflects-pause``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import socket
+from typing import Any, Iterable, Mapping, Optional
+
+from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
+from .flow_control import WriteFlowControl
+
+#: Bytes asked of the kernel per read, and the size hint of BufferedProtocol.
+READ_CHUNK = 256 * 1024
+
+BYTES_LIKE = (bytes, bytearray, memoryview)
+
+
+def check_bytes_like(data: Any) -> None:
+    if not isinstance(data, BYTES_LIKE):
+        raise TypeError(f"data argument must be a bytes-like object, not {type(data).__name__!r}")
+
+
+def set_tcp_nodelay(sock: socket.socket) -> None:
+    """TCP_NODELAY on every TCP connection, as documented since 3.6."""
+    if sock.family in (socket.AF_INET, getattr(socket, "AF_INET6", None)) and (
+        sock.type == socket.SOCK_STREAM
+    ):
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+
+def socket_extra(sock: socket.socket) -> dict:
+    extra: dict = {"socket": sock}
+    try:
+        extra["sockname"] = sock.getsockname()
+    except OSError:
+        extra["sockname"] = None
+    try:
+        extra["peername"] = sock.getpeername()
+    except OSError:
+        extra["peername"] = None
+    return extra
+
+
+class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport):
+    """A bidirectional byte stream over one non-blocking connected socket.
+
+    The write buffer is one ``bytearray`` (cheap appends, cheap front trims);
+    reads are one ``recv`` per readiness callback, so a protocol that pauses
+    reading inside ``data_received`` receives nothing more.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        sock: socket.socket,
+        protocol: asyncio.BaseProtocol,
+        waiter: Optional[asyncio.Future] = None,
+        extra: Optional[Mapping[str, Any]] = None,
+        server: Any = None,
+    ) -> None:
+        info = socket_extra(sock)
+        info.update(extra or {})
+        self._init_state(loop, protocol, info)
+        self._init_flow_control()
+        self._sock: Optional[socket.socket] = sock
+        self._fd = sock.fileno()
+        self._server = server
+        self._buffer = bytearray()
+        self._conn_lost = 0
+        self._reading_paused = False
+        self._reader_on = False
+        self._started = False
+        self._eof_seen = False
+        self._eof_written = False
+        self._sendfile_busy = False
+        self._empty_waiters: list = []
+        self._sendfile_wakeup: Optional[asyncio.Future] = None
+        set_tcp_nodelay(sock)
+        if server is not None:
+            server._attach(self)
+        loop.call_soon(self._protocol.connection_made, self)
+        loop.call_soon(self._start_reading)
+        if waiter is not None:
+            loop.call_soon(_resolve, waiter, None)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._sock is None else ("closing" if self._closing else "open")
+        return f"<{type(self).__name__} fd={self._fd} {state} buffered={len(self._buffer)}>"
+
+    def __del__(self) -> None:
+        sock = getattr(self, "_sock", None)
+        if sock is not None:
+            import warnings
+
+            warnings.warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            sock.close()
+
+    # -- reading -----------------------------------------------------------------
+
+    def _start_reading(self) -> None:
+        self._started = True
+        self._update_reader()
+
+    def _update_reader(self) -> None:
+        want = (
+            self._started
+            and not self._reading_paused
+            and not self._closing
+            and not self._eof_seen
+            and self._sock is not None
+        )
+        if want and not self._reader_on:
+            self._loop.add_reader(self._fd, self._on_readable)
+            self._reader_on = True
+        elif not want and self._reader_on:
+            self._loop.remove_reader(self._fd)
+            self._reader_on = False
+
+    def is_reading(self) -> bool:
+        return not (self._reading_paused or self._closing or self._eof_seen)
+
+    def pause_reading(self) -> None:
+        if self._closing or self._reading_paused:
+            return
+        self._reading_paused = True
+        self._update_reader()
+
+    def resume_reading(self) -> None:
+        if self._closing or not self._reading_paused:
+            return
+        self._reading_paused = False
+        self._update_reader()
+
+    def _on_readable(self) -> None:
+        if self._sock is None or not self._reader_on:
+            return
+        if isinstance(self._protocol, asyncio.BufferedProtocol):
+            self._read_into_protocol_buffer()
+        else:
+            self._read_bytes()
+
+    def _read_bytes(self) -> None:
+        assert self._sock is not None
+        try:
+            data = self._sock.recv(READ_CHUNK)
+        except (BlockingIOError, InterruptedError):
+            return
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not data:
+            self._on_eof()
+            return
+        try:
+            self._protocol.data_received(data)
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._fatal_error(exc, "Fatal error: protocol.data_received() call failed.")
+
+    def _read_into_protocol_buffer(self) -> None:
+        assert self._sock is not None
+        try:
+            buf = self._protocol.get_buffer(-1)
+            if not len(buf):
+                raise RuntimeError("get_buffer() returned an empty buffer")
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._fatal_error(exc, "Fatal error: protocol.get_buffer() call failed.")
+            return
+        try:
+            nbytes = self._sock.recv_into(buf)
+        except (BlockingIOError, InterruptedError):
+            return
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._fatal_error(exc, "Fatal read error on socket transport")
+            return
+        if not nbytes:
+            self._on_eof()
+            return
+        try:
+            self._protocol.buffer_updated(nbytes)
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._fatal_error(exc, "Fatal error: protocol.buffer_updated() call failed.")
+
+    def _on_eof(self) -> None:
+        self._eof_seen = True
+        self._update_reader()
+        try:
+            keep_open = self._protocol.eof_received()
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._fatal_error(exc, "Fatal error: protocol.eof_received() call failed.")
+            return
+        if not keep_open:
+            self.close()
+
+    # -- writing -----------------------------------------------------------------
+
+    def get_write_buffer_size(self) -> int:
+        return len(self._buffer)
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> None:
+        check_bytes_like(data)
+        if self._eof_written:
+            raise RuntimeError("Cannot call write() after write_eof()")
+        if self._sendfile_busy:
+            raise RuntimeError("unable to write; sendfile is in progress")
+        if not data:
+            return
+        if self._conn_lost:
+            if self._conn_lost >= LOST_WRITES_BEFORE_WARNING:
+                logger.warning("socket.send() raised exception.")
+            self._conn_lost += 1
+            return
+        if not self._buffer:
+            assert self._sock is not None
+            try:
+                sent = self._sock.send(data)
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except BaseException as exc:
+                if is_exit_exception(exc):
+                    raise
+                self._fatal_error(exc, "Fatal write error on socket transport")
+                return
+            with memoryview(data) as view:
+                if sent >= view.nbytes:
+                    return
+                self._buffer += view.cast("B")[sent:]
+            self._loop.add_writer(self._fd, self._on_writable)
+        else:
+            self._buffer += data
+        self._after_buffer_grew()
+
+    def writelines(self, list_of_data: Iterable[Any]) -> None:
+        for data in list_of_data:
+            self.write(data)
+
+    def _on_writable(self) -> None:
+        if self._sock is None or not self._buffer:
+            return
+        try:
+            sent = self._sock.send(self._buffer)
+        except (BlockingIOError, InterruptedError):
+            return
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._loop.remove_writer(self._fd)
+            self._buffer.clear()
+            self._fatal_error(exc, "Fatal write error on socket transport")
+            return
+        del self._buffer[:sent]
+        self._after_buffer_shrank()
+        if self._buffer or self._conn_lost:
+            return
+        self._loop.remove_writer(self._fd)
+        self._wake_empty_waiters()
+        if self._closing:
+            self._schedule_connection_lost(None)
+        elif self._eof_written:
+            self._shutdown_write()
+
+    def write_eof(self) -> None:
+        if self._closing or self._eof_written:
+            return
+        self._eof_written = True
+        if not self._buffer:
+            self._shutdown_write()
+
+    def _shutdown_write(self) -> None:
+        assert self._sock is not None
+        try:
+            self._sock.shutdown(socket.SHUT_WR)
+        except OSError as exc:
+            self._fatal_error(exc, "Fatal error on shutdown(SHUT_WR)")
+
+    # -- closing -----------------------------------------------------------------
+
+    def close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        self._update_reader()
+        if not self._buffer:
+            self._schedule_connection_lost(None)
+
+    def abort(self) -> None:
+        self._force_close(None)
+
+    def _fatal_error(self, exc: BaseException, message: str) -> None:
+        # Connection errors are the peer's doing, not a bug: they end the
+        # connection (connection_lost(exc)) without bothering the handler.
+        if not isinstance(exc, OSError):
+            self._report(message, exc)
+        self._force_close(exc)
+
+    def _force_close(self, exc: Optional[BaseException]) -> None:
+        if self._conn_lost:
+            return
+        if self._buffer:
+            self._buffer.clear()
+            self._loop.remove_writer(self._fd)
+        if not self._closing:
+            self._closing = True
+            self._update_reader()
+        self._schedule_connection_lost(exc)
+
+    def _schedule_connection_lost(self, exc: Optional[BaseException]) -> None:
+        if self._conn_lost:
+            return
+        self._conn_lost += 1
+        self._loop.call_soon(self._call_connection_lost, exc)
+
+    def _call_connection_lost(self, exc: Optional[BaseException]) -> None:
+        try:
+            self._protocol.connection_lost(exc)
+        finally:
+            self._wake_writable_waiters(ConnectionResetError("connection lost"))
+            self._wake_empty_waiters()
+            if self._sendfile_busy:
+                self._loop.remove_writer(self._fd)
+                if self._sendfile_wakeup is not None:
+                    _resolve(self._sendfile_wakeup, None)
+            sock, self._sock = self._sock, None
+            if sock is not None:
+                sock.close()
+            server, self._server = self._server, None
+            if server is not None:
+                server._detach(self)
+
+    # -- sendfile support (called by NetworkingMixin.sendfile) ---------------------
+
+    def _can_sendfile_natively(self) -> bool:
+        return hasattr(os, "sendfile") and self._sock is not None
+
+    async def _wait_buffer_empty(self) -> None:
+        while self._buffer and not self._conn_lost:
+            waiter = self._loop.create_future()
+            self._empty_waiters.append(waiter)
+            await waiter
+
+    def _wake_empty_waiters(self) -> None:
+        waiters, self._empty_waiters = self._empty_waiters, []
+        for waiter in waiters:
+            _resolve(waiter, None)
+
+    async def _sendfile_native(self, file: Any, offset: int, count: Optional[int]) -> int:
+        """Send with os.sendfile from the socket's writability callbacks."""
+        try:
+            fileno = file.fileno()
+        except (AttributeError, OSError, ValueError) as exc:
+            raise asyncio.SendfileNotFoundError("not a regular file") from exc
+        try:
+            size = os.fstat(fileno).st_size
+        except OSError as exc:
+            raise asyncio.SendfileNotFoundError("not a regular file") from exc
+        end = size if count is None else min(size, offset + count)
+        was_reading = self.is_reading()
+        self.pause_reading()
+        await self._wait_buffer_empty()
+        if self._conn_lost or self._sock is None:
+            raise ConnectionError("Connection closed by peer")
+        self._sendfile_busy = True
+        sent = 0
+        try:
+            while offset + sent < end:
+                if self._sock is None:
+                    raise ConnectionError("Connection closed by peer")
+                try:
+                    n = os.sendfile(self._fd, fileno, offset + sent, end - offset - sent)
+                except (BlockingIOError, InterruptedError):
+                    await self._until_writable()
+                    continue
+                except OSError as exc:
+                    if sent == 0 and getattr(exc, "errno", None) in _SENDFILE_UNSUPPORTED:
+                        raise asyncio.SendfileNotFoundError("os.sendfile() is not usable") from exc
+                    raise
+                if n == 0:
+                    break
+                sent += n
+            return sent
+        finally:
+            self._sendfile_busy = False
+            if sent:
+                file.seek(offset + sent)
+            if was_reading:
+                self.resume_reading()
+
+    async def _until_writable(self) -> None:
+        waiter = self._sendfile_wakeup = self._loop.create_future()
+        self._loop.add_writer(self._fd, _resolve, waiter, None)
+        try:
+            await waiter
+        finally:
+            self._sendfile_wakeup = None
+            if self._sock is not None:
+                self._loop.remove_writer(self._fd)
+
+
+_SENDFILE_UNSUPPORTED = {
+    getattr(errno, name)
+    for name in ("ENOTSOCK", "ENOTSUP", "EOPNOTSUPP", "EINVAL", "ENOSYS")
+    if hasattr(errno, name)
+}
+
+
+def _resolve(waiter: asyncio.Future, value: Any) -> None:
+    if not waiter.done():
+        waiter.set_result(value)

@@ -1,0 +1,239 @@
+"""The subprocess transport: one child process and up to three pipe transports.
+
+``subprocess.Popen`` starts the child; its stdin/stdout/stderr pipes become
+ordinary pipe transports whose protocols only forward to the
+SubprocessProtocol, tagged with the child's fd number. The loop learns of the
+child's exit through ``reference_loop.child_watcher.watch_child``, never by
+polling ``Popen`` (which would reap the child behind the watcher's back).
+
+The order the docs promise is kept by holding back every callback until the
+protocol's ``connection_made`` has run, then: ``pipe_data_received`` per fd,
+``pipe_connection_lost`` once per pipe, ``process_exited`` once, and
+``connection_lost`` last, after the process exited *and* every pipe closed.
+
+Clauses: ``SubprocessTransport.get_pid/pid``,
+``SubprocessTransport.get_returncode/none-while-running``,
+``SubprocessTransport.get_pipe_transport/none-for-other-fds``,
+``SubprocessTransport.kill/sigkill``, ``SubprocessTransport.terminate/sigterm``,
+``SubprocessTransport.send_signal/signal``,
+``SubprocessTransport.close/kills-running-process``,
+``SubprocessProtocol.pipe_data_received/fd-and-data``,
+``SubprocessProtocol.pipe_connection_lost/once-per-pipe``,
+``SubprocessProtocol.process_exited/once``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+from typing import Any, Callable, Dict, List, Optional
+
+from .base import TransportState, is_exit_exception
+
+
+class _PipeForwarder(asyncio.Protocol):
+    """Protocol of one child pipe: tells the process transport what happens."""
+
+    def __init__(self, owner: ProcessTransport, fd: int) -> None:
+        self.owner = owner
+        self.fd = fd
+        self.transport: Optional[asyncio.BaseTransport] = None
+        self.lost = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.owner._deliver(self.owner._protocol_call, "pipe_data_received", self.fd, data)
+
+    def eof_received(self) -> None:
+        return None
+
+    def connection_lost(self, exc: Optional[BaseException]) -> None:
+        self.lost = True
+        self.owner._pipe_lost(self.fd, exc)
+
+    def pause_writing(self) -> None:
+        self.owner._deliver(self.owner._protocol_call, "pause_writing")
+
+    def resume_writing(self) -> None:
+        self.owner._deliver(self.owner._protocol_call, "resume_writing")
+
+
+class ProcessTransport(TransportState, asyncio.SubprocessTransport):
+    """A SubprocessTransport driving a ``subprocess.Popen`` from the loop.
+
+    Built in two steps because connecting the pipes is a coroutine:
+    ``ProcessTransport(...)`` starts the child, then ``await t._connect()``
+    wraps the pipes and schedules ``connection_made``.
+    """
+
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        protocol: asyncio.SubprocessProtocol,
+        args: Any,
+        shell: bool,
+        stdin: Any,
+        stdout: Any,
+        stderr: Any,
+        watch_child: Callable[..., Any],
+        **kwargs: Any,
+    ) -> None:
+        self._init_state(loop, protocol)
+        self._proc: Optional[subprocess.Popen] = subprocess.Popen(
+            args,
+            shell=shell,
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            universal_newlines=False,
+            bufsize=0,
+            **kwargs,
+        )
+        self._extra["subprocess"] = self._proc
+        self._pid = self._proc.pid
+        self._returncode: Optional[int] = None
+        self._closed = False
+        self._connected = False
+        self._finished = False
+        self._held: List[tuple] = []
+        self._pipes: Dict[int, Optional[_PipeForwarder]] = {}
+        self._exit_waiters: List[asyncio.Future] = []
+        self._watch = watch_child(loop, self._pid, self._on_exit)
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<{type(self).__name__} pid={self._pid} returncode={self._returncode} {state}>"
+
+    async def _connect(self) -> None:
+        proc = self._proc
+        assert proc is not None
+        loop = self._loop
+        if proc.stdin is not None:
+            _, fwd = await loop.connect_write_pipe(lambda: _PipeForwarder(self, 0), proc.stdin)
+            self._pipes[0] = fwd  # type: ignore[assignment]
+        if proc.stdout is not None:
+            _, fwd = await loop.connect_read_pipe(lambda: _PipeForwarder(self, 1), proc.stdout)
+            self._pipes[1] = fwd  # type: ignore[assignment]
+        if proc.stderr is not None:
+            _, fwd = await loop.connect_read_pipe(lambda: _PipeForwarder(self, 2), proc.stderr)
+            self._pipes[2] = fwd  # type: ignore[assignment]
+        loop.call_soon(self._connection_made)
+
+    def _connection_made(self) -> None:
+        try:
+            self._protocol.connection_made(self)
+        finally:
+            self._connected = True
+            held, self._held = self._held, []
+            for func, args in held:
+                func(*args)
+
+    def _deliver(self, func: Callable[..., Any], *args: Any) -> None:
+        if self._connected:
+            func(*args)
+        else:
+            self._held.append((func, args))
+
+    def _protocol_call(self, method: str, *args: Any) -> None:
+        try:
+            getattr(self._protocol, method)(*args)
+        except BaseException as exc:
+            if is_exit_exception(exc):
+                raise
+            self._report(f"Exception in SubprocessProtocol.{method}()", exc)
+
+    # -- events ------------------------------------------------------------------
+
+    def _pipe_lost(self, fd: int, exc: Optional[BaseException]) -> None:
+        self._deliver(self._protocol_call, "pipe_connection_lost", fd, exc)
+        self._deliver(self._maybe_finish)
+
+    def _on_exit(self, pid: int, returncode: int) -> None:
+        self._returncode = returncode
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.returncode = returncode
+        self._deliver(self._protocol_call, "process_exited")
+        waiters, self._exit_waiters = self._exit_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(returncode)
+        self._deliver(self._maybe_finish)
+
+    def _maybe_finish(self) -> None:
+        if self._finished or self._returncode is None:
+            return
+        if any(fwd is not None and not fwd.lost for fwd in self._pipes.values()):
+            return
+        self._finished = True
+        self._loop.call_soon(self._call_connection_lost)
+
+    def _call_connection_lost(self) -> None:
+        try:
+            self._protocol.connection_lost(None)
+        finally:
+            self._proc = None
+
+    async def _wait(self) -> int:
+        """Wait for the child to exit; used by the loop when setup fails."""
+        if self._returncode is not None:
+            return self._returncode
+        waiter = self._loop.create_future()
+        self._exit_waiters.append(waiter)
+        return await waiter
+
+    # -- public API --------------------------------------------------------------
+
+    def get_pid(self) -> int:
+        return self._pid
+
+    def get_returncode(self) -> Optional[int]:
+        return self._returncode
+
+    def get_pipe_transport(self, fd: int) -> Optional[asyncio.BaseTransport]:
+        fwd = self._pipes.get(fd)
+        return None if fwd is None else fwd.transport
+
+    def send_signal(self, signal: int) -> None:
+        self._check_alive()
+        if self._returncode is None:
+            try:
+                os.kill(self._pid, signal)
+            except ProcessLookupError:
+                pass
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def _check_alive(self) -> None:
+        if self._proc is None:
+            raise ProcessLookupError()
+
+    def is_closing(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._closing = True
+        for fwd in self._pipes.values():
+            if fwd is not None and fwd.transport is not None:
+                fwd.transport.close()
+        if self._returncode is None:
+            try:
+                os.kill(self._pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True):
+            import warnings
+
+            warnings.warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
