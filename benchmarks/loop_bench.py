@@ -18,7 +18,7 @@ import random
 import socket
 import sys
 import time
-from typing import Callable, Optional
+from typing import Callable
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -202,7 +202,7 @@ def run_once(factory: LoopFactory, workload: Callable[..., float], scale: float)
         loop.close()
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--scale", type=float, default=1.0)

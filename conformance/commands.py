@@ -24,7 +24,9 @@ def cmd_validate_specs(args: argparse.Namespace, argv: list[str]) -> int:
     print(f"{len(suite.files)} spec files, {len(suite.cases)} cases: valid")
     print(f"inventory coverage: {report.covered}/{report.total} ids")
     if report.missing:
-        print("not yet specified: " + ", ".join(report.missing))
+        for section, apis in report.missing_by_section().items():
+            print(f"  {section}: {len(apis)} not yet specified ({', '.join(apis[:4])}"
+                  f"{', ...' if len(apis) > 4 else ''})")
         if args.require_complete:
             raise UsageError(Problem("specs", None, None,
                                      f"{len(report.missing)} inventory ids have no spec"))

@@ -14,6 +14,13 @@ class Coverage:
     covered: int
     missing: list[str]
 
+    def missing_by_section(self) -> dict[str, list[str]]:
+        section_of = load_inventory().section_of
+        grouped: dict[str, list[str]] = {}
+        for api in self.missing:
+            grouped.setdefault(section_of[api], []).append(api)
+        return grouped
+
 
 def coverage(suite: Suite) -> Coverage:
     inventory = load_inventory()

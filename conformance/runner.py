@@ -82,7 +82,7 @@ def run_loop(suite: Suite, cases: list[Case], adapter: Adapter, options: RunOpti
             results[case.id]["message"] = reason
             continue
         for attempt in range(options.repeat):
-            tasks.append(Task(case=case.to_wire(), attempt=attempt,
+            tasks.append(Task(case=suite.wire(case), attempt=attempt,
                               timeout=case.timeout * options.timeout_multiplier,
                               multiplier=options.timeout_multiplier, debug=options.debug_mode))
     env = dict(os.environ)

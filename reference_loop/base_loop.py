@@ -30,9 +30,10 @@ import threading
 import time
 import warnings
 import weakref
-from typing import Any, Callable, Coroutine, Optional, TypeVar
+from typing import Any, Callable, Coroutine, TypeVar
 
 from .handles import CallbackHandle, TimerCallbackHandle, new_handle
+from .timers import TimerQueue
 
 __all__ = ["BaseReferenceLoop"]
 
@@ -43,13 +44,6 @@ logger = logging.getLogger("asyncio")
 # A poll never sleeps longer than a day; the docs say timeouts should not
 # exceed one day, and some pollers cannot express longer waits.
 MAX_POLL_TIMEOUT = 24 * 3600.0
-
-# The timer heap is rebuilt without its cancelled entries once more than
-# SWEEP_MIN_CANCELLED of them make up more than SWEEP_CANCELLED_FRACTION of the
-# heap. Below that, cancelled entries are dropped when they reach the head of
-# the heap, so memory held by cancelled timers stays bounded by the live ones.
-SWEEP_MIN_CANCELLED = 50
-SWEEP_CANCELLED_FRACTION = 0.5
 
 # Python 3.11 added the ``context`` keyword to asyncio.Task (and to
 # loop.create_task()); the loop accepts it only where the running Python does.
@@ -95,26 +89,21 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     def __init__(self) -> None:
         self._closed = False
         self._stopping = False
-        self._thread_id: Optional[int] = None
+        self._thread_id: int | None = None
         # Ready callbacks, run first in, first out (``loop.call_soon/fifo-order``).
         self._ready: collections.deque[CallbackHandle | TimerCallbackHandle] = collections.deque()
-        # Timer heap of [when, sequence, handle]. Comparing plain lists of
-        # numbers is done in C; the sequence number keeps timers with equal
-        # deadlines in the order they were scheduled.
-        self._timers: list[list[Any]] = []
-        self._timer_sequence = 0
-        self._cancelled_timers = 0
+        self._timers = TimerQueue()
         self._clock_resolution = time.get_clock_info("monotonic").resolution
         self._debug = _debug_default()
         self.slow_callback_duration = 0.1
-        self._exception_handler: Optional[Callable[[Any, dict[str, Any]], object]] = None
-        self._task_factory: Optional[Callable[..., Any]] = None
-        self._default_executor: Optional[concurrent.futures.ThreadPoolExecutor] = None
+        self._exception_handler: Callable[[Any, dict[str, Any]], object] | None = None
+        self._task_factory: Callable[..., Any] | None = None
+        self._default_executor: concurrent.futures.ThreadPoolExecutor | None = None
         self._executor_shutdown_called = False
         self._asyncgens: weakref.WeakSet[Any] = weakref.WeakSet()
         self._asyncgens_shutdown_called = False
         self._saved_asyncgen_hooks: Any = None
-        self._saved_origin_tracking_depth: Optional[int] = None
+        self._saved_origin_tracking_depth: int | None = None
 
     def __repr__(self) -> str:
         return (
@@ -124,7 +113,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
 
     # -- waiting: provided by a subclass -------------------------------------
 
-    def _poll(self, timeout: Optional[float]) -> None:
+    def _poll(self, timeout: float | None) -> None:
         """Wait up to ``timeout`` seconds for the outside world; queue what it made ready."""
         raise NotImplementedError
 
@@ -212,10 +201,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
             logger.debug("Close %r", self)
         self._closed = True
         self._ready.clear()
-        for entry in self._timers:
-            entry[2].in_heap = False
         self._timers.clear()
-        self._cancelled_timers = 0
         self._executor_shutdown_called = True
         executor, self._default_executor = self._default_executor, None
         if executor is not None:
@@ -264,7 +250,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
 
     # -- one iteration -------------------------------------------------------
 
-    def _poll_timeout(self) -> Optional[float]:
+    def _poll_timeout(self) -> float | None:
         """How long the next poll may block.
 
         Zero when a callback is ready or a stop is pending (``loop.run_forever/
@@ -275,53 +261,24 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """
         if self._ready or self._stopping:
             return 0
-        timers = self._timers
-        while timers and timers[0][2].cb is None:
-            _heappop(timers)[2].in_heap = False
-            self._cancelled_timers -= 1
-        if not timers:
+        deadline = self._timers.next_deadline()
+        if deadline is None:
             return None
-        timeout = timers[0][0] - self.time()
+        timeout = deadline - self.time()
         if timeout <= 0:
             return 0
         return timeout if timeout < MAX_POLL_TIMEOUT else MAX_POLL_TIMEOUT
 
-    def _sweep_cancelled_timers(self) -> None:
-        """Rebuild the heap without cancelled entries (bounded lazy cleanup)."""
-        live = []
-        for entry in self._timers:
-            if entry[2].cb is None:  # cancelled
-                entry[2].in_heap = False
-            else:
-                live.append(entry)
-        heapq.heapify(live)
-        self._timers = live
-        self._cancelled_timers = 0
-
     def _run_once(self) -> None:
         """Poll, move due timers to the ready queue, run one batch of callbacks."""
-        timers = self._timers
-        if (
-            self._cancelled_timers > SWEEP_MIN_CANCELLED
-            and self._cancelled_timers > len(timers) * SWEEP_CANCELLED_FRACTION
-        ):
-            self._sweep_cancelled_timers()
-            timers = self._timers
-
         self._poll(self._poll_timeout())
 
         ready = self._ready
+        timers = self._timers
         if timers:
             # A timer is due when its deadline is within one clock tick:
             # otherwise a poll that wakes a hair early would spin.
-            deadline = self.time() + self._clock_resolution
-            while timers and timers[0][0] < deadline:
-                handle = _heappop(timers)[2]
-                handle.in_heap = False
-                if handle.cb is None:  # cancelled
-                    self._cancelled_timers -= 1
-                else:
-                    ready.append(handle)
+            timers.pop_due(self.time() + self._clock_resolution, ready)
 
         # Only the callbacks queued before this point run in this batch.
         count = len(ready)
@@ -378,7 +335,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         self,
         callback: Callable[..., object],
         *args: Any,
-        context: Optional[contextvars.Context] = None,
+        context: contextvars.Context | None = None,
     ) -> asyncio.Handle:
         """Queue ``callback(*args)`` for the next iteration.
 
@@ -404,7 +361,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         self,
         callback: Callable[..., object],
         *args: Any,
-        context: Optional[contextvars.Context] = None,
+        context: contextvars.Context | None = None,
     ) -> asyncio.Handle:
         """``call_soon()`` from any thread: queue, then wake the poller.
 
@@ -424,7 +381,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         delay: float,
         callback: Callable[..., object],
         *args: Any,
-        context: Optional[contextvars.Context] = None,
+        context: contextvars.Context | None = None,
     ) -> asyncio.TimerHandle:
         """``call_at(time() + delay, ...)`` (``loop.call_later/returns-timer-handle``)."""
         if delay is None:
@@ -436,7 +393,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         when: float,
         callback: Callable[..., object],
         *args: Any,
-        context: Optional[contextvars.Context] = None,
+        context: contextvars.Context | None = None,
     ) -> asyncio.TimerHandle:
         """Schedule ``callback(*args)`` at loop time ``when`` (``loop.call_at``)."""
         if when is None:
@@ -453,16 +410,15 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         handle.cb = callback
         handle.cb_args = args
         handle.cb_context = context
-        handle.in_heap = True
-        self._timer_sequence += 1
-        _heappush(self._timers, [when, self._timer_sequence, handle])
+        handle.next_timer = None
+        self._timers.push(when, handle)
         return handle
 
     def _timer_handle_cancelled(self, handle: asyncio.TimerHandle) -> None:
         # Interop point: the public TimerHandle.cancel() calls this method on
         # its loop, so every loop has to provide it. The heap is swept lazily.
-        if getattr(handle, "in_heap", False):
-            self._cancelled_timers += 1
+        if isinstance(handle, TimerCallbackHandle):
+            self._timers.note_cancelled(handle)
 
     def _check_thread(self) -> None:
         """``debug-mode/wrong-thread``: non-threadsafe calls from another thread."""
@@ -488,8 +444,8 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         self,
         coro: Coroutine[Any, Any, _T],
         *,
-        name: Optional[str] = None,
-        context: Optional[contextvars.Context] = None,
+        name: str | None = None,
+        context: contextvars.Context | None = None,
     ) -> asyncio.Task[_T]:
         """Wrap ``coro`` in a task, through the task factory if one is set.
 
@@ -511,20 +467,20 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
             task.set_name(name)
         return task
 
-    def set_task_factory(self, factory: Optional[Callable[..., Any]]) -> None:
+    def set_task_factory(self, factory: Callable[..., Any] | None) -> None:
         """``loop.set_task_factory``: ``(loop, coro)`` callable, or None for the default."""
         if factory is not None and not callable(factory):
             raise TypeError("task factory must be a callable or None")
         self._task_factory = factory
 
-    def get_task_factory(self) -> Optional[Callable[..., Any]]:
+    def get_task_factory(self) -> Callable[..., Any] | None:
         """``loop.get_task_factory``: the factory, or None for the default."""
         return self._task_factory
 
     # -- executors -----------------------------------------------------------
 
     def run_in_executor(
-        self, executor: Optional[concurrent.futures.Executor], func: Callable[..., _T], *args: Any
+        self, executor: concurrent.futures.Executor | None, func: Callable[..., _T], *args: Any
     ) -> asyncio.Future[_T]:
         """Run ``func(*args)`` in ``executor`` or the default thread pool.
 
@@ -548,7 +504,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
             raise TypeError("executor must be ThreadPoolExecutor instance")
         self._default_executor = executor
 
-    async def shutdown_default_executor(self, timeout: Optional[float] = None) -> None:
+    async def shutdown_default_executor(self, timeout: float | None = None) -> None:
         """Wait (in a helper thread) for the default executor to finish its work.
 
         After this, ``run_in_executor(None, ...)`` raises RuntimeError.
@@ -563,7 +519,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
             try:
                 executor.shutdown(wait=True)
             except BaseException as exc:  # pragma: no cover - shutdown rarely fails
-                outcome: tuple[Optional[BaseException]] = (exc,)
+                outcome: tuple[BaseException | None] = (exc,)
             else:
                 outcome = (None,)
             if not self._closed:
@@ -592,12 +548,12 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
 
     # -- errors --------------------------------------------------------------
 
-    def get_exception_handler(self) -> Optional[Callable[[Any, dict[str, Any]], object]]:
+    def get_exception_handler(self) -> Callable[[Any, dict[str, Any]], object] | None:
         """``loop.get_exception_handler``: None while the default is in use."""
         return self._exception_handler
 
     def set_exception_handler(
-        self, handler: Optional[Callable[[Any, dict[str, Any]], object]]
+        self, handler: Callable[[Any, dict[str, Any]], object] | None
     ) -> None:
         """``loop.set_exception_handler``: ``(loop, context)`` callable or None."""
         if handler is not None and not callable(handler):
@@ -693,7 +649,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
                 f"asynchronous generator {agen!r} was scheduled after "
                 "loop.shutdown_asyncgens() call",
                 ResourceWarning,
-                source=self,
+                stacklevel=2, source=self,
             )
         self._asyncgens.add(agen)
 
@@ -726,7 +682,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
                 )
 
 
-def _settle(future: asyncio.Future[Any], exc: Optional[BaseException]) -> None:
+def _settle(future: asyncio.Future[Any], exc: BaseException | None) -> None:
     if future.done():
         return
     if exc is None:

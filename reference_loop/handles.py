@@ -45,11 +45,11 @@ class CallbackHandle(asyncio.Handle):
 class TimerCallbackHandle(asyncio.TimerHandle):
     """A handle for ``call_later()`` and ``call_at()``; build it with ``new_timer_handle()``.
 
-    ``in_heap`` says whether the loop's timer heap still holds this handle, so
-    that the loop can count how many cancelled timers are waiting to be swept.
+    ``in_heap`` says whether the loop's ``timers.TimerQueue`` still holds this
+    handle, and ``next_timer`` chains handles due at the same deadline there.
     """
 
-    __slots__ = ("cb", "cb_args", "cb_context", "in_heap")
+    __slots__ = ("cb", "cb_args", "cb_context", "in_heap", "next_timer")
 
     def cancel(self) -> None:
         super().cancel()
@@ -92,4 +92,5 @@ def new_timer_handle(
     handle.cb_args = args
     handle.cb_context = context
     handle.in_heap = False
+    handle.next_timer = None
     return handle

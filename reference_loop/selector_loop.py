@@ -21,7 +21,7 @@ import io
 import os
 import selectors
 import socket
-from typing import Any, Callable, Optional, Union
+from typing import Any, Callable, Union
 
 from .base_loop import BaseReferenceLoop, logger
 from .handles import CallbackHandle, new_handle
@@ -50,11 +50,11 @@ class SelectorLoop(BaseReferenceLoop):
     loop owns it and closes it in ``close()``.
     """
 
-    def __init__(self, selector: Optional[selectors.BaseSelector] = None) -> None:
+    def __init__(self, selector: selectors.BaseSelector | None = None) -> None:
         super().__init__()
         if selector is None:
             selector = selectors.DefaultSelector()
-        self._selector: Optional[selectors.BaseSelector] = selector
+        self._selector: selectors.BaseSelector | None = selector
         self._wake_recv, self._wake_send = socket.socketpair()
         self._wake_recv.setblocking(False)
         self._wake_send.setblocking(False)
@@ -62,7 +62,7 @@ class SelectorLoop(BaseReferenceLoop):
 
     # -- the poll ------------------------------------------------------------
 
-    def _poll(self, timeout: Optional[float]) -> None:
+    def _poll(self, timeout: float | None) -> None:
         events = self._selector.select(timeout)  # type: ignore[union-attr]
         if not events:
             return
@@ -480,7 +480,7 @@ class SelectorLoop(BaseReferenceLoop):
         sock: socket.socket,
         file: Any,
         offset: int = 0,
-        count: Optional[int] = None,
+        count: int | None = None,
         *,
         fallback: bool = True,
     ) -> int:
@@ -513,7 +513,7 @@ class SelectorLoop(BaseReferenceLoop):
         return await self._sendfile_by_copying(sock, file, offset, count)
 
     async def _sendfile_with_syscall(
-        self, sock: socket.socket, file: Any, offset: int, count: Optional[int]
+        self, sock: socket.socket, file: Any, offset: int, count: int | None
     ) -> int:
         if not hasattr(os, "sendfile"):
             raise asyncio.SendfileNotAvailableError("os.sendfile() is not available")
@@ -574,7 +574,7 @@ class SelectorLoop(BaseReferenceLoop):
             state.sent += sent
 
     async def _sendfile_by_copying(
-        self, sock: socket.socket, file: Any, offset: int, count: Optional[int]
+        self, sock: socket.socket, file: Any, offset: int, count: int | None
     ) -> int:
         if offset:
             file.seek(offset)

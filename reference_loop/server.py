@@ -23,7 +23,7 @@ import errno
 import os
 import socket
 import sys
-from typing import Any, Callable, List, Optional, Set, Tuple
+from typing import Any, Callable, List, Set, Tuple
 
 #: accept() errors that mean "the process or system is out of something":
 #: stop accepting for a while instead of spinning on the same error.
@@ -49,18 +49,18 @@ class Server(asyncio.AbstractServer):
         sockets: List[socket.socket],
         connection_factory: Callable[[socket.socket, Server], Any],
         backlog: int,
-        unix_paths: Optional[List[Tuple[str, int, int]]] = None,
+        unix_paths: List[Tuple[str, int, int]] | None = None,
     ) -> None:
         self._loop = loop
-        self._sockets: Optional[List[socket.socket]] = list(sockets)
+        self._sockets: List[socket.socket] | None = list(sockets)
         self._connection_factory = connection_factory
         self._backlog = backlog
         self._serving = False
         self._listening = False
         self._connections: Set[Any] = set()
         self._active = 0
-        self._waiters: Optional[List[asyncio.Future]] = []
-        self._serve_forever_fut: Optional[asyncio.Future] = None
+        self._waiters: List[asyncio.Future] | None = []
+        self._serve_forever_fut: asyncio.Future | None = None
         self._retry_handles: List[asyncio.TimerHandle] = []
         self._unix_paths = unix_paths or []
 

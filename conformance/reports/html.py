@@ -16,7 +16,7 @@ script that only toggles ``hidden`` on rows.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 import jinja2
 
@@ -102,7 +102,7 @@ def _pct_cell(t: Tally) -> dict[str, Any]:
     }
 
 
-def _tone(pct: Optional[float]) -> str:
+def _tone(pct: float | None) -> str:
     if pct is None:
         return "none"
     if pct >= 99.95:
@@ -146,15 +146,25 @@ def _group_cell(cases: list[Mapping[str, Any]], level: str) -> dict[str, Any]:
     if not cases:
         return {"cls": "o-none", "sym": "", "title": "not run"}
     if level == "impl-defined":
-        observed = "; ".join(one_line(c.get("observed"), 80) for c in cases if c.get("observed") is not None)
+        observed = "; ".join(
+            one_line(c.get("observed"), 80) for c in cases if c.get("observed") is not None
+        )
         bad = [c for c in cases if c.get("outcome") in BAD_OUTCOMES]
         text = observed or ("(nothing observed)" if not bad else bad[0].get("outcome"))
-        return {"cls": "o-impl", "sym": one_line(text, 14), "title": "observed: " + (observed or "—")}
+        return {
+            "cls": "o-impl",
+            "sym": one_line(text, 14),
+            "title": "observed: " + (observed or "—"),
+        }
     t = tally(cases, None)
     worst = t.worst() or "skip"
     title = ", ".join(f"{n} {name}" for name, n in t.counts.items() if n)
     if level == "precondition":
-        return {"cls": "o-skip", "sym": "·", "title": "precondition (a duty of the caller): " + title}
+        return {
+            "cls": "o-skip",
+            "sym": "·",
+            "title": "precondition (a duty of the caller): " + title,
+        }
     counted = t.counted
     sym = SYMBOLS.get(worst, "?")
     if len(cases) > 1 and counted:
@@ -212,7 +222,13 @@ def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
                     "cells": [_group_cell(cases_in(ids, li), level) for li in range(n_loops)],
                     "search": f"{clause} {section} {level}".lower(),
                     "outcomes": " ".join(
-                        sorted({str(c.get("outcome")) for li in range(n_loops) for c in cases_in(ids, li)})
+                        sorted(
+                            {
+                                str(c.get("outcome"))
+                                for li in range(n_loops)
+                                for c in cases_in(ids, li)
+                            }
+                        )
                     ),
                 }
             )
@@ -253,7 +269,9 @@ def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
                 {
                     "outcome": outcome,
                     "message": message,
-                    "observed": one_line(case.get("observed"), 60) if case.get("observed") is not None else None,
+                    "observed": one_line(case.get("observed"), 60)
+                    if case.get("observed") is not None
+                    else None,
                     "flaky": bool(case.get("flaky")),
                     "anchor": anchor,
                     "reason": one_line((case.get("expected") or {}).get("reason"), 200),
@@ -274,7 +292,9 @@ def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
                     "id": case_id,
                     "quote": " … ".join(_quote_list(first.get("quote"))),
                     "observed": [
-                        (per_loop[li].get(case_id) or {}).get("observed") if case_id in per_loop[li] else None
+                        (per_loop[li].get(case_id) or {}).get("observed")
+                        if case_id in per_loop[li]
+                        else None
                         for li in range(n_loops)
                     ],
                 }
@@ -304,7 +324,10 @@ def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
 
     return {
         "title": f"{tool.get('name') or 'asyncio-conformance'} report",
-        "tool": {"name": str(tool.get("name") or "asyncio-conformance"), "version": str(tool.get("version") or "")},
+        "tool": {
+            "name": str(tool.get("name") or "asyncio-conformance"),
+            "version": str(tool.get("version") or ""),
+        },
         "environment": _environment_rows(env),
         "loops": loops,
         "multi": n_loops > 1,
@@ -343,7 +366,9 @@ def _failure(case: Mapping[str, Any], loop: Mapping[str, Any], anchor: str) -> d
         "repro": case.get("repro") or "",
         "location": f"{case.get('file')}:{case.get('line')}" if case.get("file") else "",
         "expectation": expected.get("reason") or "",
-        "expectation_location": f"{expected.get('file')}:{expected.get('line')}" if expected.get("file") else "",
+        "expectation_location": f"{expected.get('file')}:{expected.get('line')}"
+        if expected.get("file")
+        else "",
         "attempts": case.get("attempts") or [],
         "flaky": bool(case.get("flaky")),
         "search": f"{case.get('id')} {case.get('clause')} {loop['name']} {one_line(message, 300)}".lower(),

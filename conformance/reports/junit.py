@@ -115,7 +115,9 @@ def _test_case(case: Mapping[str, Any]) -> TestCase:
     elif outcome == "skip":
         tc.add_skipped_info(one_line(case.get("message"), 500) or "skipped")
     elif outcome == "xfail":
-        tc.add_skipped_info("xfail: " + (_expectation_reason(case) or "expected failure"), body or None)
+        tc.add_skipped_info(
+            "xfail: " + (_expectation_reason(case) or "expected failure"), body or None
+        )
     elif outcome != "pass":
         tc.add_error_info(f"unknown outcome {one_line(outcome, 50)!r}", body, "error")
     return tc
@@ -150,7 +152,9 @@ def _add_case_properties(element: ET.Element, case: Mapping[str, Any]) -> None:
         ET.SubElement(props, "property", {"name": key, "value": text})
     expected = case.get("expected") or {}
     if expected.get("reason"):
-        ET.SubElement(props, "property", {"name": "expectation", "value": clean_text(expected["reason"])})
+        ET.SubElement(
+            props, "property", {"name": "expectation", "value": clean_text(expected["reason"])}
+        )
     if case.get("flaky"):
         ET.SubElement(props, "property", {"name": "flaky", "value": "true"})
     if len(props):

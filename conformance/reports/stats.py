@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping
 
 OUTCOMES = ("pass", "fail", "error", "timeout", "crash", "skip", "xfail", "xpass")
 #: Outcomes that fail the gate (``xpass`` does by default).
@@ -57,13 +57,13 @@ class Tally:
         return sum(self.counts.get(name, 0) for name in BAD_OUTCOMES)
 
     @property
-    def percent(self) -> Optional[float]:
+    def percent(self) -> float | None:
         """``pass / counted * 100``, or ``None`` when nothing was counted."""
         if not self.counted:
             return None
         return 100.0 * self.passed / self.counted
 
-    def worst(self) -> Optional[str]:
+    def worst(self) -> str | None:
         """The most severe outcome present (see :data:`SEVERITY`), or ``None``."""
         present = [name for name, n in self.counts.items() if n]
         if not present:
@@ -71,7 +71,9 @@ class Tally:
         return min(present, key=lambda name: _RANK.get(name, -1))
 
 
-def tally(cases: Iterable[Mapping[str, Any]], levels: Optional[Iterable[str]] = COUNTED_LEVELS) -> Tally:
+def tally(
+    cases: Iterable[Mapping[str, Any]], levels: Iterable[str] | None = COUNTED_LEVELS
+) -> Tally:
     """Count the outcomes of ``cases`` whose level is in ``levels`` (all when ``None``)."""
     wanted = None if levels is None else set(levels)
     result = Tally()
@@ -101,7 +103,7 @@ def gate(run: Mapping[str, Any]) -> str:
     return "fail" if bad else "pass"
 
 
-def format_percent(value: Optional[float], decimals: int = 1) -> str:
+def format_percent(value: float | None, decimals: int = 1) -> str:
     """Format a percentage, rounding *down* so 1999/2000 never shows as 100%."""
     if value is None:
         return "n/a"

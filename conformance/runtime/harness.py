@@ -16,8 +16,10 @@ The steps, and why they are in this order:
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import os
 import re
 import time
 import traceback
@@ -91,6 +93,7 @@ class _Run:
         self.value: Any = None
         self.error: Optional[BaseException] = None
         self.teardown_error: Optional[str] = None
+        self.cleanup_errors: list = []
 
     def execute(self, loop: Any, ctx: CaseContext) -> None:
         case = self.case
@@ -122,6 +125,21 @@ class _Run:
         exc_type = resolve_type(name)
         return exc_type if issubclass(exc_type, (KeyboardInterrupt, SystemExit)) else None
 
+    def settle(self, loop: Any) -> None:
+        """Let callbacks the case already scheduled run (a close's connection_lost, say).
+
+        Protocol machines are checked right after this and *before* peers are
+        closed, so a transport the case left open is caught as open instead of
+        being closed by its peer going away.
+        """
+        if loop.is_closed() or loop.is_running():
+            return
+        try:
+            for _ in range(3):
+                loop.run_until_complete(asyncio.sleep(0))
+        except BaseException as exc:
+            self.teardown_error = f"running the loop after the case raised {type(exc).__name__}: {exc}"
+
     def teardown(self, loop: Any) -> None:
         gc.collect()
         try:
@@ -143,6 +161,12 @@ class _Run:
     def judge(self, ctx: CaseContext, logs: list[logging.LogRecord], caught: list) -> dict:
         problems: list[dict] = []
         self._judge_body(problems)
+        for violation in ctx.protocols.violations:
+            problems.append({"message": violation, "expected": "a legal callback order",
+                             "actual": violation})
+        for exc in self.cleanup_errors:
+            if isinstance(exc, CaseFailure):
+                problems.append({"message": str(exc), "traceback": _format_exc(exc)})
         self._judge_trace(ctx, problems)
         self._judge_handler(ctx, logs, problems)
         self._judge_logs(logs, problems)
@@ -290,10 +314,16 @@ def _logging_level_for(case: dict) -> int:
 
 
 def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0,
-             debug: bool = False) -> dict:
-    """Run one case (its wire form) on a loop from ``new_loop``; return its result dict."""
+             debug: bool = False, tls_pems: Optional[dict] = None,
+             loop_refs: Optional[dict] = None) -> dict:
+    """Run one case (its wire form) on a loop from ``new_loop``; return its result dict.
+
+    ``loop_refs`` ({"factory": "mod:attr", "setup": ...}) lets ``loop_python()``
+    rebuild the same loop in a child process.
+    """
     started = time.perf_counter()
     snapshot = Snapshot.take()
+    os.environ.update(case.get("env") or {})  # before the factory: loops read defaults there
     run = _Run(case, multiplier)
     try:
         with warnings.catch_warnings(record=True) as caught, _LogCapture(_logging_level_for(case)) as logs:
@@ -306,19 +336,21 @@ def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0
                 return _finish(started, _result("error", f"the loop factory raised "
                                                           f"{type(exc).__name__}: {exc}",
                                                  tb=_format_exc(exc)))
-            ctx = CaseContext(loop, multiplier)
+            ctx = CaseContext(loop, multiplier, machines=case.get("machines"), tls_pems=tls_pems,
+                              loop_refs=loop_refs)
             try:
                 if debug:
                     loop.set_debug(True)
                 if case.get("capture_handler", True):
                     loop.set_exception_handler(lambda _loop, context: ctx.handler_calls.append(context))
                 run.execute(loop, ctx)
-            except SetupError as exc:
-                run.teardown(loop)
-                return _finish(started, _result("error", f"set-up failed: {exc}", tb=_format_exc(exc)))
             except SyntaxError as exc:
+                ctx.cleanup()
                 run.teardown(loop)
                 return _finish(started, _result("error", f"the case does not compile: {exc}"))
+            run.settle(loop)
+            ctx.protocols.finish()
+            run.cleanup_errors = ctx.cleanup()
             run.teardown(loop)
             del loop
             try:

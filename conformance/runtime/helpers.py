@@ -95,11 +95,40 @@ def short_repr(value: Any, limit: int = 300) -> str:
 class CaseContext:
     """Per-case state shared by the helpers: the loop, the trace, the multiplier."""
 
-    def __init__(self, loop: Any, multiplier: float = 1.0) -> None:
+    def __init__(self, loop: Any, multiplier: float = 1.0, machines: Optional[dict] = None,
+                 tls_pems: Optional[dict] = None, loop_refs: Optional[dict] = None) -> None:
+        from .peers import Peers, TLSMaterial
+        from .protocols import ProtocolRegistry
+
         self.loop = loop
         self.multiplier = multiplier
+        self.loop_refs = loop_refs or {}
         self.traced: list = []
         self.handler_calls: list = []
+        self.deferred: list = []
+        self.protocols = ProtocolRegistry(machines or {}, multiplier)
+        self.tls = TLSMaterial(tls_pems)
+        self.peers = Peers(multiplier, self.tls)
+
+    def defer(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run ``callback(*args)`` after the case, even when it fails (last in, first out)."""
+        self.deferred.append((callback, args))
+
+    def cleanup(self) -> list:
+        """Run deferred callbacks and close peers; return the errors they raised."""
+        errors = []
+        while self.deferred:
+            callback, args = self.deferred.pop()
+            try:
+                callback(*args)
+            except Exception as exc:
+                errors.append(exc)
+        for closer in (self.peers.close, self.tls.close):
+            try:
+                closer()
+            except Exception as exc:
+                errors.append(exc)
+        return errors
 
     # -- the helpers handed to spec code -------------------------------------------
 
@@ -184,6 +213,32 @@ class CaseContext:
             raise box["error"]
         return box.get("result")
 
+    def loop_python(self, code: str, *, env: Optional[dict] = None, flags: tuple = (),
+                    timeout: float = 30.0) -> "subprocess.CompletedProcess":
+        """Run ``code`` in a child Python where ``new_loop()`` makes the loop under test.
+
+        For what only a fresh interpreter shows: ``-X dev``, environment
+        variables read at start-up. Returns the CompletedProcess (text mode).
+        """
+        import os
+        import sys
+        import textwrap
+
+        factory = self.loop_refs.get("factory")
+        if not factory:
+            raise SetupError("this run does not know how to rebuild the loop in a child process")
+        prelude = ["import importlib", "def _ref(r):",
+                   "    m, _, a = r.partition(':')", "    o = importlib.import_module(m)",
+                   "    for p in a.split('.'):", "        o = getattr(o, p)", "    return o",
+                   f"new_loop = _ref({factory!r})"]
+        if self.loop_refs.get("setup"):
+            prelude.append(f"_ref({self.loop_refs['setup']!r})()")
+        source = "\n".join(prelude) + "\n" + textwrap.dedent(code)
+        child_env = dict(os.environ)
+        child_env.update(env or {})
+        return subprocess.run([sys.executable, *flags, "-c", source], capture_output=True,
+                              text=True, env=child_env, timeout=self.scaled(timeout))
+
     @staticmethod
     def run_briefly(loop: Any) -> None:
         loop.call_soon(loop.stop)
@@ -192,13 +247,17 @@ class CaseContext:
     def scope(self) -> dict:
         """The globals spec code runs with."""
         import contextvars
+        import errno
         import functools
         import gc
         import os
+        import selectors
         import signal
         import sys
         import warnings
         import weakref
+
+        from .peers import collect, echo, hold, sender
 
         return {
             "__builtins__": builtins,
@@ -226,8 +285,21 @@ class CaseContext:
             "scaled": self.scaled,
             "in_thread": self.in_thread,
             "run_briefly": self.run_briefly,
+            "loop_python": self.loop_python,
             "handler_calls": self.handler_calls,
             "multiplier": self.multiplier,
             "CaseFailure": CaseFailure,
             "SetupError": SetupError,
+            "errno": errno,
+            "selectors": selectors,
+            "ssl": ssl,
+            "subprocess": subprocess,
+            "defer": self.defer,
+            "peers": self.peers,
+            "tls": self.tls,
+            "echo": echo,
+            "collect": collect,
+            "sender": sender,
+            "hold": hold,
+            **self.protocols.classes,
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -23,6 +24,8 @@ from .model import Case, Markers, Suite
 from .yamlload import Located, load_yaml
 
 DEFAULT_TIMEOUT = 10.0
+#: Spec code must use the watched protocol classes in scope, so the machines see every call.
+_UNWATCHED_PROTOCOL = re.compile(r"\basyncio\.(Base|Buffered|Datagram|Subprocess)?Protocol\b")
 _RESERVED_PARAM_NAMES = {"loop", "trace", "check", "equal", "raises", "tick", "asyncio"}
 
 
@@ -55,6 +58,7 @@ def load_suite(root: Path | None = None, *, check_semantics: bool = True) -> Sui
     root = root or specs_dir()
     problems: list[Problem] = []
     cases: list[Case] = []
+    machines: dict = {}
     files = spec_files(root)
     for path in files:
         try:
@@ -68,6 +72,10 @@ def load_suite(root: Path | None = None, *, check_semantics: bool = True) -> Sui
             continue
         if check_semantics:
             problems.extend(_semantic_problems(doc, path))
+        for name, machine in (doc.data.get("machines") or {}).items():
+            if name in machines:
+                problems.append(doc.problem(("machines", name), f"machine {name!r} is defined twice"))
+            machines[name] = machine
         cases.extend(_expand(doc, start=len(cases)))
     seen: dict[str, Case] = {}
     for case in cases:
@@ -78,7 +86,7 @@ def load_suite(root: Path | None = None, *, check_semantics: bool = True) -> Sui
         seen[case.id] = case
     if problems:
         raise UsageError(problems)
-    return Suite(cases=cases, files=[_display(p) for p in files])
+    return Suite(cases=cases, files=[_display(p) for p in files], machines=machines)
 
 
 def _schema_problems(doc: Located) -> Iterable[Problem]:
@@ -154,6 +162,12 @@ def _case_problems(doc: Located, at: tuple, case: dict) -> Iterable[Problem]:
         compile_case(case["code"], case.get("mode", "async"), line, doc.file)
     except SyntaxError as exc:
         yield Problem(doc.file, exc.lineno, exc.offset, f"code does not compile: {exc.msg}")
+    for offset, text in enumerate(case["code"].splitlines()):
+        found = _UNWATCHED_PROTOCOL.search(text)
+        if found:
+            yield Problem(doc.file, line + offset, found.start() + 1,
+                          f"use the watched {found.group(0)[len('asyncio.'):]} in scope, not "
+                          f"{found.group(0)}: the state machines must see every callback")
     expects = [(at + ("expect",), case.get("expect") or {})]
     for i, row in enumerate(case.get("params") or []):
         expects.append((at + ("params", i, "expect"), row.get("expect") or {}))
@@ -213,6 +227,7 @@ def _expand(doc: Located, start: int) -> list[Case]:
                     common, code=case["code"], code_line=code_line, mode=case.get("mode", "async"),
                     timeout=float(case.get("timeout", DEFAULT_TIMEOUT)),
                     capture_handler=case.get("capture_handler", True), markers=case_markers,
+                    env=dict(case.get("env") or {}),
                 )
                 rows = case.get("params") or [None]
                 for i, row in enumerate(rows):

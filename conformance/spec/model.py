@@ -58,6 +58,7 @@ class Case:
     expect: dict = field(default_factory=dict)
     timeout: float = 10.0
     capture_handler: bool = True
+    env: dict = field(default_factory=dict)
     markers: Markers = field(default_factory=Markers)
     resolution: Optional[dict] = None
     note: Optional[str] = None
@@ -91,7 +92,7 @@ class Case:
             "level": self.level, "quote": list(self.quote), "file": self.file, "line": self.line,
             "order": self.order, "code": self.code, "code_line": self.code_line, "mode": self.mode,
             "params": self.params, "expect": self.expect, "timeout": self.timeout,
-            "capture_handler": self.capture_handler,
+            "capture_handler": self.capture_handler, "env": self.env,
         }
 
 
@@ -101,6 +102,12 @@ class Suite:
 
     cases: list[Case]
     files: list[str]
+    #: Protocol state machines by name (specs/state-machines.yaml), shipped with every case.
+    machines: dict = field(default_factory=dict)
+
+    def wire(self, case: Case) -> dict:
+        """The form a worker or reproducer runs: the case plus the machines it is watched by."""
+        return dict(case.to_wire(), machines=self.machines)
 
     def by_id(self) -> dict[str, Case]:
         return {c.id: c for c in self.cases}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 logger = logging.getLogger("asyncio")
 
@@ -43,7 +43,7 @@ class TransportState:
         self,
         loop: asyncio.AbstractEventLoop,
         protocol: Any,
-        extra: Optional[Mapping[str, Any]] = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         self._loop = loop
         self._protocol = protocol

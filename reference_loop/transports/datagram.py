@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import socket
-from typing import Any, Deque, Optional, Tuple
+from typing import Any, Deque, Tuple
 
 from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
 from .flow_control import WriteFlowControl
@@ -36,11 +36,11 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
         sock: socket.socket,
         protocol: asyncio.BaseProtocol,
         address: Any = None,
-        waiter: Optional[asyncio.Future] = None,
+        waiter: asyncio.Future | None = None,
     ) -> None:
         self._init_state(loop, protocol, socket_extra(sock))
         self._init_flow_control()
-        self._sock: Optional[socket.socket] = sock
+        self._sock: socket.socket | None = sock
         self._fd = sock.fileno()
         self._address = address
         self._buffer: Deque[Tuple[bytes, Any]] = collections.deque()
@@ -60,7 +60,9 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
         if sock is not None:
             import warnings
 
-            warnings.warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            warnings.warn(
+                f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
+            )
             sock.close()
 
     def get_write_buffer_size(self) -> int:
@@ -191,7 +193,7 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
             self._report(message, exc)
         self._force_close(exc)
 
-    def _force_close(self, exc: Optional[BaseException]) -> None:
+    def _force_close(self, exc: BaseException | None) -> None:
         if self._conn_lost:
             return
         if self._buffer:
@@ -202,13 +204,13 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
         self._stop_reading()
         self._schedule_connection_lost(exc)
 
-    def _schedule_connection_lost(self, exc: Optional[BaseException]) -> None:
+    def _schedule_connection_lost(self, exc: BaseException | None) -> None:
         if self._conn_lost:
             return
         self._conn_lost += 1
         self._loop.call_soon(self._call_connection_lost, exc)
 
-    def _call_connection_lost(self, exc: Optional[BaseException]) -> None:
+    def _call_connection_lost(self, exc: BaseException | None) -> None:
         try:
             self._protocol.connection_lost(exc)
         finally:

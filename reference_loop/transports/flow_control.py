@@ -19,13 +19,13 @@ Clauses: ``WriteTransport.set_write_buffer_limits/strictly-over-high``,
 from __future__ import annotations
 
 import asyncio
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Tuple
 
 #: The high mark used when the caller gives neither mark (64 KiB, as the stdlib).
 DEFAULT_HIGH_WATER = 64 * 1024
 
 
-def resolve_limits(high: Optional[int] = None, low: Optional[int] = None) -> Tuple[int, int]:
+def resolve_limits(high: int | None = None, low: int | None = None) -> Tuple[int, int]:
     """Fill in missing marks and validate them; return ``(low, high)``.
 
     With only *low* given, high is four times low; with only *high* given, low
@@ -50,11 +50,11 @@ class WatermarkGate:
     construction: it never answers "pause" twice without a "resume" between.
     """
 
-    def __init__(self, high: Optional[int] = None, low: Optional[int] = None) -> None:
+    def __init__(self, high: int | None = None, low: int | None = None) -> None:
         self.low, self.high = resolve_limits(high, low)
         self.paused = False
 
-    def set_limits(self, high: Optional[int] = None, low: Optional[int] = None) -> None:
+    def set_limits(self, high: int | None = None, low: int | None = None) -> None:
         self.low, self.high = resolve_limits(high, low)
 
     def limits(self) -> Tuple[int, int]:
@@ -95,7 +95,7 @@ class WriteFlowControl:
     def get_write_buffer_limits(self) -> Tuple[int, int]:
         return self._gate.limits()
 
-    def set_write_buffer_limits(self, high: Optional[int] = None, low: Optional[int] = None) -> None:
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
         self._gate.set_limits(high, low)
         self._after_buffer_grew()
 
@@ -119,7 +119,7 @@ class WriteFlowControl:
         self._writable_waiters.append(waiter)
         await waiter
 
-    def _wake_writable_waiters(self, exc: Optional[BaseException]) -> None:
+    def _wake_writable_waiters(self, exc: BaseException | None) -> None:
         waiters, self._writable_waiters = self._writable_waiters, []
         for waiter in waiters:
             if waiter.done():

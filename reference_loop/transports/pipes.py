@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable
 
 from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
 from .flow_control import WriteFlowControl
@@ -54,16 +54,18 @@ class _PipeBase(TransportState):
         if pipe is not None:
             import warnings
 
-            warnings.warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            warnings.warn(
+                f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
+            )
             pipe.close()
 
-    def _schedule_connection_lost(self, exc: Optional[BaseException]) -> None:
+    def _schedule_connection_lost(self, exc: BaseException | None) -> None:
         if self._conn_lost:
             return
         self._conn_lost += 1
         self._loop.call_soon(self._call_connection_lost, exc)
 
-    def _call_connection_lost(self, exc: Optional[BaseException]) -> None:
+    def _call_connection_lost(self, exc: BaseException | None) -> None:
         try:
             self._protocol.connection_lost(exc)
         finally:
@@ -80,7 +82,7 @@ class _PipeBase(TransportState):
             self._report(message, exc)
         self._force_close(exc)
 
-    def _force_close(self, exc: Optional[BaseException]) -> None:  # pragma: no cover
+    def _force_close(self, exc: BaseException | None) -> None:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -92,7 +94,7 @@ class ReadPipeTransport(_PipeBase, asyncio.ReadTransport):
         loop: asyncio.AbstractEventLoop,
         pipe: Any,
         protocol: asyncio.BaseProtocol,
-        waiter: Optional[asyncio.Future] = None,
+        waiter: asyncio.Future | None = None,
     ) -> None:
         self._init_pipe(loop, pipe, protocol)
         self._paused = False
@@ -172,7 +174,7 @@ class ReadPipeTransport(_PipeBase, asyncio.ReadTransport):
     def abort(self) -> None:
         self._force_close(None)
 
-    def _force_close(self, exc: Optional[BaseException]) -> None:
+    def _force_close(self, exc: BaseException | None) -> None:
         self._closing = True
         self._update_reader()
         self._schedule_connection_lost(exc)
@@ -186,7 +188,7 @@ class WritePipeTransport(_PipeBase, WriteFlowControl, asyncio.WriteTransport):
         loop: asyncio.AbstractEventLoop,
         pipe: Any,
         protocol: asyncio.BaseProtocol,
-        waiter: Optional[asyncio.Future] = None,
+        waiter: asyncio.Future | None = None,
     ) -> None:
         self._init_pipe(loop, pipe, protocol)
         self._init_flow_control()
@@ -296,7 +298,7 @@ class WritePipeTransport(_PipeBase, WriteFlowControl, asyncio.WriteTransport):
     def abort(self) -> None:
         self._force_close(None)
 
-    def _force_close(self, exc: Optional[BaseException]) -> None:
+    def _force_close(self, exc: BaseException | None) -> None:
         if self._conn_lost:
             return
         if self._buffer:
@@ -305,7 +307,7 @@ class WritePipeTransport(_PipeBase, WriteFlowControl, asyncio.WriteTransport):
         self._closing = True
         self._schedule_connection_lost(exc)
 
-    def _call_connection_lost(self, exc: Optional[BaseException]) -> None:
+    def _call_connection_lost(self, exc: BaseException | None) -> None:
         try:
             super()._call_connection_lost(exc)
         finally:

@@ -34,7 +34,7 @@ import asyncio
 import errno
 import os
 import socket
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping
 
 from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
 from .flow_control import WriteFlowControl
@@ -87,15 +87,15 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         loop: asyncio.AbstractEventLoop,
         sock: socket.socket,
         protocol: asyncio.BaseProtocol,
-        waiter: Optional[asyncio.Future] = None,
-        extra: Optional[Mapping[str, Any]] = None,
+        waiter: asyncio.Future | None = None,
+        extra: Mapping[str, Any] | None = None,
         server: Any = None,
     ) -> None:
         info = socket_extra(sock)
         info.update(extra or {})
         self._init_state(loop, protocol, info)
         self._init_flow_control()
-        self._sock: Optional[socket.socket] = sock
+        self._sock: socket.socket | None = sock
         self._fd = sock.fileno()
         self._server = server
         self._buffer = bytearray()
@@ -107,7 +107,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         self._eof_written = False
         self._sendfile_busy = False
         self._empty_waiters: list = []
-        self._sendfile_wakeup: Optional[asyncio.Future] = None
+        self._sendfile_wakeup: asyncio.Future | None = None
         set_tcp_nodelay(sock)
         if server is not None:
             server._attach(self)
@@ -125,7 +125,9 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         if sock is not None:
             import warnings
 
-            warnings.warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            warnings.warn(
+                f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
+            )
             sock.close()
 
     # -- reading -----------------------------------------------------------------
@@ -340,7 +342,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             self._report(message, exc)
         self._force_close(exc)
 
-    def _force_close(self, exc: Optional[BaseException]) -> None:
+    def _force_close(self, exc: BaseException | None) -> None:
         if self._conn_lost:
             return
         if self._buffer:
@@ -351,13 +353,13 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             self._update_reader()
         self._schedule_connection_lost(exc)
 
-    def _schedule_connection_lost(self, exc: Optional[BaseException]) -> None:
+    def _schedule_connection_lost(self, exc: BaseException | None) -> None:
         if self._conn_lost:
             return
         self._conn_lost += 1
         self._loop.call_soon(self._call_connection_lost, exc)
 
-    def _call_connection_lost(self, exc: Optional[BaseException]) -> None:
+    def _call_connection_lost(self, exc: BaseException | None) -> None:
         try:
             self._protocol.connection_lost(exc)
         finally:
@@ -390,7 +392,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         for waiter in waiters:
             _resolve(waiter, None)
 
-    async def _sendfile_native(self, file: Any, offset: int, count: Optional[int]) -> int:
+    async def _sendfile_native(self, file: Any, offset: int, count: int | None) -> int:
         """Send with os.sendfile from the socket's writability callbacks."""
         try:
             fileno = file.fileno()

@@ -28,7 +28,7 @@ import asyncio
 import os
 import signal
 import subprocess
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List
 
 from .base import TransportState, is_exit_exception
 
@@ -39,7 +39,7 @@ class _PipeForwarder(asyncio.Protocol):
     def __init__(self, owner: ProcessTransport, fd: int) -> None:
         self.owner = owner
         self.fd = fd
-        self.transport: Optional[asyncio.BaseTransport] = None
+        self.transport: asyncio.BaseTransport | None = None
         self.lost = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -51,7 +51,7 @@ class _PipeForwarder(asyncio.Protocol):
     def eof_received(self) -> None:
         return None
 
-    def connection_lost(self, exc: Optional[BaseException]) -> None:
+    def connection_lost(self, exc: BaseException | None) -> None:
         self.lost = True
         self.owner._pipe_lost(self.fd, exc)
 
@@ -83,7 +83,7 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         **kwargs: Any,
     ) -> None:
         self._init_state(loop, protocol)
-        self._proc: Optional[subprocess.Popen] = subprocess.Popen(
+        self._proc: subprocess.Popen | None = subprocess.Popen(
             args,
             shell=shell,
             stdin=stdin,
@@ -95,12 +95,12 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         )
         self._extra["subprocess"] = self._proc
         self._pid = self._proc.pid
-        self._returncode: Optional[int] = None
+        self._returncode: int | None = None
         self._closed = False
         self._connected = False
         self._finished = False
         self._held: List[tuple] = []
-        self._pipes: Dict[int, Optional[_PipeForwarder]] = {}
+        self._pipes: Dict[int, _PipeForwarder | None] = {}
         self._exit_waiters: List[asyncio.Future] = []
         self._watch = watch_child(loop, self._pid, self._on_exit)
 
@@ -148,7 +148,7 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
 
     # -- events ------------------------------------------------------------------
 
-    def _pipe_lost(self, fd: int, exc: Optional[BaseException]) -> None:
+    def _pipe_lost(self, fd: int, exc: BaseException | None) -> None:
         self._deliver(self._protocol_call, "pipe_connection_lost", fd, exc)
         self._deliver(self._maybe_finish)
 
@@ -190,10 +190,10 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
     def get_pid(self) -> int:
         return self._pid
 
-    def get_returncode(self) -> Optional[int]:
+    def get_returncode(self) -> int | None:
         return self._returncode
 
-    def get_pipe_transport(self, fd: int) -> Optional[asyncio.BaseTransport]:
+    def get_pipe_transport(self, fd: int) -> asyncio.BaseTransport | None:
         fwd = self._pipes.get(fd)
         return None if fwd is None else fwd.transport
 
@@ -236,4 +236,6 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         if not getattr(self, "_closed", True):
             import warnings
 
-            warnings.warn(f"unclosed transport {self!r}", ResourceWarning, source=self)
+            warnings.warn(
+                f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
+            )

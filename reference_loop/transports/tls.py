@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any, Iterable, List, Optional, Tuple
+from typing import Any, Iterable, List, Tuple
 
 from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
 from .socket_stream import check_bytes_like
@@ -41,7 +41,7 @@ READ_CHUNK = 256 * 1024
 _HANDSHAKE, _WRAPPED, _SHUTDOWN, _CLOSED = "handshake", "wrapped", "shutdown", "closed"
 
 
-def check_handshake_timeout(timeout: Optional[float]) -> float:
+def check_handshake_timeout(timeout: float | None) -> float:
     if timeout is None:
         return HANDSHAKE_TIMEOUT
     if timeout <= 0:
@@ -49,7 +49,7 @@ def check_handshake_timeout(timeout: Optional[float]) -> float:
     return float(timeout)
 
 
-def check_shutdown_timeout(timeout: Optional[float]) -> Optional[float]:
+def check_shutdown_timeout(timeout: float | None) -> float | None:
     if timeout is not None and timeout <= 0:
         raise ValueError(f"ssl_shutdown_timeout should be a positive number, got {timeout}")
     return timeout
@@ -72,8 +72,8 @@ class TLSLayer(asyncio.Protocol):
         waiter: asyncio.Future,
         *,
         server_side: bool = False,
-        server_hostname: Optional[str] = None,
-        handshake_timeout: Optional[float] = None,
+        server_hostname: str | None = None,
+        handshake_timeout: float | None = None,
         call_connection_made: bool = True,
     ) -> None:
         self._loop = loop
@@ -93,8 +93,8 @@ class TLSLayer(asyncio.Protocol):
         self._handshake_timeout = check_handshake_timeout(handshake_timeout)
         self._call_connection_made = call_connection_made
         self._state = _HANDSHAKE
-        self._raw: Optional[asyncio.Transport] = None
-        self._timeout_handle: Optional[asyncio.TimerHandle] = None
+        self._raw: asyncio.Transport | None = None
+        self._timeout_handle: asyncio.TimerHandle | None = None
         self._app_connected = False
         self._app_eof_done = False
         self._app_lost_done = False
@@ -132,11 +132,14 @@ class TLSLayer(asyncio.Protocol):
         # The layer closes the raw transport itself, after its own close_notify.
         return True
 
-    def connection_lost(self, exc: Optional[BaseException]) -> None:
+    def connection_lost(self, exc: BaseException | None) -> None:
         self._cancel_timeout()
         previous, self._state = self._state, _CLOSED
         if previous == _HANDSHAKE:
-            _fail(self._waiter, exc or ConnectionResetError("Connection lost during the TLS handshake"))
+            _fail(
+                self._waiter,
+                exc or ConnectionResetError("Connection lost during the TLS handshake"),
+            )
         self._transport._closing = True
         self._transport._wake_lost()
         if self._app_connected and not self._app_lost_done:
@@ -341,7 +344,9 @@ class TLSLayer(asyncio.Protocol):
         self._pending_size = 0
         self._cancel_timeout()
         if self._state == _HANDSHAKE:
-            _fail(self._waiter, ConnectionAbortedError("transport aborted during the TLS handshake"))
+            _fail(
+                self._waiter, ConnectionAbortedError("transport aborted during the TLS handshake")
+            )
         self._state = _CLOSED
         if self._raw is not None:
             self._raw.abort()
@@ -437,7 +442,7 @@ class TLSTransport(TransportState, asyncio.Transport):
         raw = self._layer._raw
         return raw.get_write_buffer_limits() if raw is not None else (0, 0)  # type: ignore[attr-defined]
 
-    def set_write_buffer_limits(self, high: Optional[int] = None, low: Optional[int] = None) -> None:
+    def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
         raw = self._layer._raw
         if raw is not None:
             raw.set_write_buffer_limits(high, low)

@@ -30,7 +30,11 @@ _BASE_CASE: dict[str, Any] = {
 }
 
 
-def build_case(case_id: str = "loop.call_soon/fifo-order/five-callbacks", outcome: str = "pass", **overrides: Any) -> dict:
+def build_case(
+    case_id: str = "loop.call_soon/fifo-order/five-callbacks",
+    outcome: str = "pass",
+    **overrides: Any,
+) -> dict:
     """One case dict; ``api`` and ``clause`` are derived from the id unless given."""
     parts = case_id.split("/")
     case = copy.deepcopy(_BASE_CASE)
@@ -44,12 +48,21 @@ def build_case(case_id: str = "loop.call_soon/fifo-order/five-callbacks", outcom
     )
     if outcome in ("fail", "error", "timeout", "crash"):
         case["message"] = f"{outcome}: something went wrong"
-        case["details"] = {"expected": "[0, 1, 2]", "actual": "[0, 2, 1]", "traceback": "Traceback (most recent call last):\n  ..."}
+        case["details"] = {
+            "expected": "[0, 1, 2]",
+            "actual": "[0, 2, 1]",
+            "traceback": "Traceback (most recent call last):\n  ...",
+        }
     case.update(overrides)
     return case
 
 
-def build_run(loop: str = "asyncio", cases: list[dict] | None = None, version: str = "3.11.7", **overrides: Any) -> dict:
+def build_run(
+    loop: str = "asyncio",
+    cases: list[dict] | None = None,
+    version: str = "3.11.7",
+    **overrides: Any,
+) -> dict:
     """One loop run with a summary computed from its cases."""
     cases = list(cases or [])
     summary: dict[str, Any] = dict.fromkeys(OUTCOMES, 0)
@@ -60,7 +73,12 @@ def build_run(loop: str = "asyncio", cases: list[dict] | None = None, version: s
         summary["by_level"][case["level"]][case["outcome"]] += 1
     summary["gate"] = "fail" if any(c["outcome"] in BAD_OUTCOMES for c in cases) else "pass"
     run = {
-        "loop": {"name": loop, "factory": f"{loop}:new_event_loop", "version": version, "description": f"The {loop} loop"},
+        "loop": {
+            "name": loop,
+            "factory": f"{loop}:new_event_loop",
+            "version": version,
+            "description": f"The {loop} loop",
+        },
         "expectations": {"files": [], "stale": []},
         "summary": summary,
         "cases": cases,
@@ -106,7 +124,11 @@ def build_mixed_cases() -> list[dict]:
     }
     return [
         build_case("loop.call_soon/fifo-order/five-callbacks", "pass"),
-        build_case("loop.call_soon/fifo-order/from-callback", "fail", message="order: expected [0, 1], got [1, 0]"),
+        build_case(
+            "loop.call_soon/fifo-order/from-callback",
+            "fail",
+            message="order: expected [0, 1], got [1, 0]",
+        ),
         build_case("loop.call_later/ordering/same-delay", "error"),
         build_case("loop.call_later/ordering/long-delay", "timeout", message="timed out after 10s"),
         build_case("loop.call_at/absolute/basic", "crash", message="worker died with SIGSEGV"),
@@ -114,13 +136,23 @@ def build_mixed_cases() -> list[dict]:
         build_case(
             "loop.call_soon/thread-safety/from-thread",
             "xfail",
-            expected={"outcome": ["fail"], "reason": "upstream issue #42", "file": "exp.yaml", "line": 3},
+            expected={
+                "outcome": ["fail"],
+                "reason": "upstream issue #42",
+                "file": "exp.yaml",
+                "line": 3,
+            },
         ),
         build_case(
             "loop.call_soon/handle/cancel",
             "xpass",
             level="compat",
-            expected={"outcome": ["fail"], "reason": "was broken in 1.0", "file": "exp.yaml", "line": 7},
+            expected={
+                "outcome": ["fail"],
+                "reason": "was broken in 1.0",
+                "file": "exp.yaml",
+                "line": 7,
+            },
         ),
         build_case(
             "transport.write/watermarks/pause-threshold",
@@ -164,4 +196,6 @@ def mixed_results() -> dict:
     """Two loops: ``asyncio`` with one case of every outcome, ``uvloop`` all passing."""
     cases = build_mixed_cases()
     passing = [dict(c, outcome="pass", message="", details=None, attempts=["pass"]) for c in cases]
-    return build_results(build_run("asyncio", cases), build_run("uvloop", passing, version="0.19.0"))
+    return build_results(
+        build_run("asyncio", cases), build_run("uvloop", passing, version="0.19.0")
+    )

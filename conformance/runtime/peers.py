@@ -1,0 +1,356 @@
+"""Independent peers: blocking sockets driven by threads, never by the loop under test.
+
+A network case checks the loop against something that does not share its
+code, so a loop cannot pass by agreeing with itself. Each peer runs a short
+*script* (a function taking a :class:`PeerConn`) in its own thread, with
+blocking sockets and timeouts. Case code waits for a peer with ``await
+peer.done()``, which polls (it never blocks the loop under test).
+
+Everything here is registered with the case and torn down after it: sockets
+shut down and closed, threads joined, temporary folders removed.
+
+Stdlib only: ``repro`` inlines this file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from typing import Any, Callable, Optional
+
+from .helpers import CaseFailure, SetupError
+
+LOOPBACK = {socket.AF_INET: "127.0.0.1", getattr(socket, "AF_INET6", -1): "::1"}
+
+
+class PeerConn:
+    """The peer's end of one connection: blocking calls, each with a timeout."""
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        self.sock = sock
+        self.sock.settimeout(timeout)
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def recv(self, size: int = 65536) -> bytes:
+        return self.sock.recv(size)
+
+    def recv_exactly(self, size: int) -> bytes:
+        chunks = []
+        while size:
+            chunk = self.sock.recv(size)
+            if not chunk:
+                raise CaseFailure(f"the connection ended {size} bytes short")
+            chunks.append(chunk)
+            size -= len(chunk)
+        return b"".join(chunks)
+
+    def recv_until_eof(self) -> bytes:
+        chunks = []
+        while True:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+    def shutdown_write(self) -> None:
+        self.sock.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.sock.close()
+
+
+# -- ready-made scripts -------------------------------------------------------------
+
+
+def echo(conn: PeerConn) -> bytes:
+    """Send back everything until EOF, then close; return what was received."""
+    seen = []
+    while True:
+        chunk = conn.recv()
+        if not chunk:
+            break
+        seen.append(chunk)
+        conn.send(chunk)
+    conn.close()
+    return b"".join(seen)
+
+
+def collect(conn: PeerConn) -> bytes:
+    """Read until EOF, then close; return everything received."""
+    data = conn.recv_until_eof()
+    conn.close()
+    return data
+
+
+def sender(data: bytes, then_close: bool = True) -> Callable[[PeerConn], None]:
+    """A script that sends ``data`` and then closes (or only shuts down writing)."""
+
+    def script(conn: PeerConn) -> None:
+        conn.send(data)
+        if then_close:
+            conn.close()
+        else:
+            conn.shutdown_write()
+            conn.recv_until_eof()
+            conn.close()
+
+    return script
+
+
+def hold(conn: PeerConn) -> bytes:
+    """Keep the connection open until the other side closes it."""
+    return collect(conn)
+
+
+class Peer:
+    """A thread running one script; ``await peer.done()`` gives its result."""
+
+    def __init__(self, name: str, multiplier: float) -> None:
+        self.name = name
+        self.multiplier = multiplier
+        self.result: Any = None
+        self.error: Optional[BaseException] = None
+        self.address: Any = None
+        self.sockets: list[socket.socket] = []
+        self.thread: Optional[threading.Thread] = None
+        self.finished = threading.Event()
+
+    def start(self, target: Callable[[], Any]) -> None:
+        def run() -> None:
+            try:
+                self.result = target()
+            except BaseException as exc:  # handed to done()/check() in the case
+                self.error = exc
+            finally:
+                self.finished.set()
+
+        self.thread = threading.Thread(target=run, name=f"conformance-peer-{self.name}", daemon=True)
+        self.thread.start()
+
+    async def done(self, timeout: float = 10.0) -> Any:
+        """Wait (polling, never blocking the loop) for the script; return its result."""
+        deadline = time.monotonic() + timeout * self.multiplier
+        while not self.finished.is_set():
+            if time.monotonic() > deadline:
+                raise CaseFailure(f"peer {self.name} did not finish within "
+                                  f"{timeout * self.multiplier:.1f}s")
+            await asyncio.sleep(0.002)
+        if self.error is not None:
+            if isinstance(self.error, CaseFailure):
+                raise self.error
+            raise CaseFailure(f"peer {self.name} failed: {type(self.error).__name__}: "
+                              f"{self.error}") from self.error
+        return self.result
+
+    def close(self) -> None:
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        if self.thread is not None:
+            self.thread.join(10 * self.multiplier)
+
+
+class Peers:
+    """The peer factory handed to spec code, bound to one case."""
+
+    def __init__(self, multiplier: float, tls: "TLSMaterial") -> None:
+        self.multiplier = multiplier
+        self.tls = tls
+        self.peers: list[Peer] = []
+        self.folders: list[str] = []
+        self.loose: list[socket.socket] = []
+
+    @property
+    def timeout(self) -> float:
+        return 10.0 * self.multiplier
+
+    def _peer(self, name: str) -> Peer:
+        peer = Peer(name, self.multiplier)
+        self.peers.append(peer)
+        return peer
+
+    def _wrap_server(self, sock: socket.socket, tls: bool) -> socket.socket:
+        if not tls:
+            return sock
+        return self.tls.server_context().wrap_socket(sock, server_side=True)
+
+    def _wrap_client(self, sock: socket.socket, tls: bool) -> socket.socket:
+        if not tls:
+            return sock
+        return self.tls.client_context().wrap_socket(sock, server_hostname="localhost")
+
+    def listen(self, script: Callable[[PeerConn], Any] = echo, *, family: int = socket.AF_INET,
+               connections: int = 1, tls: bool = False, path: Optional[str] = None) -> Peer:
+        """A server peer on loopback (port 0, or a Unix path) running ``script`` per connection.
+
+        ``peer.address`` is what to connect to; ``peer.result`` is the list of
+        script results, one per connection, in accept order.
+        """
+        peer = self._peer("server")
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        peer.sockets.append(listener)
+        try:
+            if family == getattr(socket, "AF_UNIX", None):
+                path = path or self.unix_path()
+                listener.bind(path)
+            else:
+                listener.bind((LOOPBACK[family], 0))
+            listener.listen(connections)
+        except OSError as exc:
+            raise SetupError(f"cannot listen on loopback: {exc}") from exc
+        peer.address = listener.getsockname()
+        listener.settimeout(self.timeout)
+
+        def serve() -> list:
+            results = []
+            for _ in range(connections):
+                raw, _addr = listener.accept()
+                peer.sockets.append(raw)
+                conn = PeerConn(self._wrap_server(raw, tls), self.timeout)
+                results.append(script(conn))
+            return results
+
+        peer.start(serve)
+        return peer
+
+    def connect(self, address: Any, script: Callable[[PeerConn], Any] = collect, *,
+                family: int = socket.AF_INET, tls: bool = False) -> Peer:
+        """A client peer that connects to ``address`` (the loop's server) and runs ``script``."""
+        peer = self._peer("client")
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        peer.sockets.append(sock)
+        peer.address = address
+
+        def run() -> Any:
+            sock.settimeout(self.timeout)
+            sock.connect(address)
+            return script(PeerConn(self._wrap_client(sock, tls), self.timeout))
+
+        peer.start(run)
+        return peer
+
+    def socketpair(self, family: Optional[int] = None) -> tuple[socket.socket, PeerConn]:
+        """(a non-blocking socket for the loop, the peer's blocking end of it)."""
+        args = () if family is None else (family,)
+        ours, theirs = socket.socketpair(*args)
+        ours.setblocking(False)
+        self.loose.extend([ours, theirs])
+        return ours, PeerConn(theirs, self.timeout)
+
+    def run(self, script: Callable[[], Any], name: str = "thread") -> Peer:
+        """Run any blocking function as a peer thread."""
+        peer = self._peer(name)
+        peer.start(script)
+        return peer
+
+    def udp(self, family: int = socket.AF_INET) -> socket.socket:
+        """A blocking UDP socket bound to loopback port 0, closed after the case."""
+        sock = socket.socket(family, socket.SOCK_DGRAM)
+        sock.bind((LOOPBACK[family], 0))
+        sock.settimeout(self.timeout)
+        self.loose.append(sock)
+        return sock
+
+    def tcp_socket(self, family: int = socket.AF_INET) -> socket.socket:
+        """A socket closed after the case (for sock_* methods and sock= arguments)."""
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        self.loose.append(sock)
+        return sock
+
+    def unix_path(self, name: str = "sock") -> str:
+        """A fresh filesystem path for a Unix socket, in a folder removed after the case."""
+        folder = tempfile.mkdtemp(prefix="cf-")
+        self.folders.append(folder)
+        return os.path.join(folder, name)
+
+    def close(self) -> None:
+        for peer in self.peers:
+            peer.close()
+        for sock in self.loose:
+            sock.close()
+        for folder in self.folders:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class TLSMaterial:
+    """A CA and a ``localhost`` certificate, as PEM text.
+
+    Workers make them with trustme; reproducers carry the same PEM text
+    inline, so they need no third-party package.
+    """
+
+    def __init__(self, pems: Optional[dict] = None) -> None:
+        self.pems = pems
+        self.folder: Optional[str] = None
+
+    def _files(self) -> tuple[str, str]:
+        if not self.pems:
+            raise SetupError("no TLS certificates available (trustme is not installed)")
+        if self.folder is None:
+            self.folder = tempfile.mkdtemp(prefix="cf-tls-")
+            for name in ("chain", "key"):
+                with open(os.path.join(self.folder, name + ".pem"), "w") as f:
+                    f.write(self.pems[name])
+        return os.path.join(self.folder, "chain.pem"), os.path.join(self.folder, "key.pem")
+
+    def server_context(self) -> Any:
+        import ssl
+
+        chain, key = self._files()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(chain, key)
+        return context
+
+    def client_context(self) -> Any:
+        import ssl
+
+        self._files()
+        context = ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=self.pems["ca"])
+        return context
+
+    def untrusting_client_context(self) -> Any:
+        """A client context that does not trust our CA: verification must fail."""
+        import ssl
+
+        return ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cadata=self.pems_other_ca())
+
+    def pems_other_ca(self) -> str:
+        if not self.pems or "other_ca" not in self.pems:
+            raise SetupError("no second CA available")
+        return self.pems["other_ca"]
+
+    def close(self) -> None:
+        if self.folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+
+def make_tls_pems() -> Optional[dict]:
+    """Certificates for ``localhost``, 127.0.0.1 and ::1, made with trustme (None without it)."""
+    try:
+        import trustme
+    except ImportError:
+        return None
+    ca = trustme.CA()
+    other = trustme.CA()
+    cert = ca.issue_cert("localhost", "127.0.0.1", "::1")
+    return {
+        "ca": ca.cert_pem.bytes().decode(),
+        "other_ca": other.cert_pem.bytes().decode(),
+        "chain": "".join(blob.bytes().decode() for blob in cert.cert_chain_pems),
+        "key": cert.private_key_pem.bytes().decode(),
+    }
