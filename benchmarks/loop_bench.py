@@ -110,13 +110,13 @@ class _EchoClient(asyncio.Protocol):
 
 
 def tcp_echo(loop: asyncio.AbstractEventLoop, scale: float) -> float:
-    """Protocols over TCP: a client streams 20 MB (x scale) through an echo server."""
+    """Protocols over TCP: a client streams 100 MB (x scale) through an echo server."""
     if not hasattr(loop, "create_server") or type(loop).create_server is getattr(
         asyncio.AbstractEventLoop, "create_server", None
     ):
         raise Skip("loop has no create_server() yet (reference_loop/networking.py, part B)")
     chunk = b"x" * 16384
-    chunks = int(1280 * scale)
+    chunks = int(6400 * scale)
 
     async def main() -> float:
         server = await loop.create_server(_EchoServer, "127.0.0.1", 0)
@@ -245,9 +245,7 @@ def main(argv: list[str] | None = None) -> int:
                 key = (name, loop_name)
                 best[key] = min(seconds, best.get(key, float("inf")))
 
-    print(
-        f"Python {sys.version.split()[0]}, best of {args.rounds} rounds, scale {args.scale}"
-    )
+    print(f"Python {sys.version.split()[0]}, best of {args.rounds} rounds, scale {args.scale}")
     print(f"{'workload':<18}{'stdlib s':>11}{'reference s':>13}{'ratio':>8}")
     for name in names:
         if name in skipped:

@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("--junit", type=Path)
     rr.add_argument("--markdown", type=Path)
     rr.add_argument("--badges", type=Path, metavar="DIR")
+    am = sub.add_parser("ambiguities", help="write the ambiguity register (Markdown) from the specs")
+    am.add_argument("--output", type=Path, metavar="PATH", help="default: standard output")
+    am.add_argument("--specs", type=Path, metavar="PATH")
     return parser
 
 

@@ -70,16 +70,13 @@ def _report_paths(args: argparse.Namespace) -> dict:
     return paths
 
 
-def _write_reports(results: dict, json_path: Path | None = None, **paths) -> None:
-    """The JSON first (it is the source of truth), then whatever is rendered from it."""
-    from .results import write_json_atomic
+def _write_reports(results: dict, **paths) -> None:
+    """The JSON (the source of truth) and whatever is rendered from it, each written atomically."""
+    from .reports import append_github_step_summary, write_reports
 
-    if json_path:
-        write_json_atomic(results, json_path)
     if any(paths.values()):
-        from .reports import write_reports
-
         write_reports(results, **paths)
+    append_github_step_summary(results)
 
 
 def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
@@ -134,13 +131,30 @@ def _load_results(path: Path) -> dict:
     try:
         return load_results(path)
     except (OSError, ValueError) as exc:
-        raise UsageError(Problem(str(path), None, None, str(exc))) from None
+        raise UsageError(str(exc)) from None
 
 
 def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
+    from .reports import write_reports
+
     results = _load_results(args.results)
-    _write_reports(results, json_path=None, junit_path=args.junit, html_path=args.html,
-                   markdown_path=args.markdown, badge_dir=args.badges)
+    paths = {"junit_path": args.junit, "html_path": args.html, "markdown_path": args.markdown,
+             "badge_dir": args.badges}
+    if not any(paths.values()):
+        raise UsageError("report: name at least one of --html, --junit, --markdown, --badges")
+    write_reports(results, **paths)
+    return EXIT_OK
+
+
+def cmd_ambiguities(args: argparse.Namespace, argv: list[str]) -> int:
+    from .reports.ambiguities import render_ambiguity_register
+
+    suite = _suite(args.specs)
+    text = render_ambiguity_register(case.listing() for case in suite.cases)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
 import platform
 import sys
-import tempfile
 from collections import Counter
-from pathlib import Path
 from typing import Iterable
 
 from . import __version__
@@ -57,20 +53,3 @@ def summarize(cases: list[dict], allow_xpass: bool = False) -> dict:
 def document(env: dict, runs: list[dict]) -> dict:
     return {"schema": 1, "tool": {"name": "asyncio-conformance", "version": __version__},
             "environment": env, "runs": runs}
-
-
-def write_json_atomic(data: dict, path: Path) -> None:
-    """Write to a temp file beside ``path`` and rename: never a half-written report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1)
-            f.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -56,7 +56,7 @@ _copy_context = contextvars.copy_context
 
 
 def _debug_default() -> bool:
-    """The debug flag a new loop starts with (``loop.get_debug/default``)."""
+    """The debug flag a new loop starts with (``loop.get_debug/default-from-environment``, ``loop.get_debug/dev-mode-enables``)."""
     if sys.flags.dev_mode:
         return True
     if sys.flags.ignore_environment:
@@ -124,11 +124,11 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     # -- running and stopping ------------------------------------------------
 
     def run_forever(self) -> None:
-        """Run until ``stop()`` (``loop.run_forever/runs-until-stop``).
+        """Run until ``stop()`` (docs: loop.run_forever).
 
         The stop flag is only looked at after a whole batch, which gives both
-        documented cases: ``loop.run_forever/stop-before-run`` (one poll with a
-        zero timeout, one batch, exit) and ``loop.run_forever/stop-while-running``
+        documented cases: ``stop()`` before ``run_forever()`` (one poll with a
+        zero timeout, one batch, exit) and ``stop()`` while running
         (finish the batch, leave callbacks it scheduled for the next run).
         """
         self._enter_running()
@@ -144,13 +144,15 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     def run_until_complete(self, future: Any) -> Any:
         """Run until ``future`` is done; return its result or raise its exception.
 
-        Clauses: ``loop.run_until_complete/returns-result``,
-        ``loop.run_until_complete/wraps-coroutine``.
+        Docs: loop.run_until_complete (a coroutine is wrapped in a Task).
         """
         self._check_closed()
         self._check_not_running()
         wrapped_here = not asyncio.isfuture(future)
-        future = asyncio.ensure_future(future, loop=self)
+        if asyncio.iscoroutine(future) and self._task_factory is None:
+            future = _RunUntilCompleteTask(future, loop=self)
+        else:
+            future = asyncio.ensure_future(future, loop=self)
         future.add_done_callback(self._stop_when_done)
         try:
             self.run_forever()
@@ -187,11 +189,11 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         return self._closed
 
     def close(self) -> None:
-        """Close the loop (``loop.close/discards-callbacks``, ``loop.close/idempotent``).
+        """Close the loop (docs: loop.close).
 
         Pending callbacks and timers are dropped, the default executor is shut
-        down without waiting for it, and closing twice does nothing. Closing a
-        running loop is a RuntimeError (``loop.close/not-while-running``).
+        down without waiting for it (``loop.set_default_executor/close-shuts-down-executor``), and closing twice does nothing. Closing a
+        running loop is a RuntimeError.
         """
         if self.is_running():
             raise RuntimeError("Cannot close a running event loop")
@@ -340,7 +342,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """Queue ``callback(*args)`` for the next iteration.
 
         Clauses: ``loop.call_soon/fifo-order``, ``loop.call_soon/exactly-once``,
-        ``loop.call_soon/context``, ``loop.call_soon/returns-handle``.
+        ``loop.call_soon/custom-context``, ``loop.call_soon/current-context-by-default``, ``loop.call_soon/returns-handle``.
         """
         if self._closed:
             raise RuntimeError("Event loop is closed")
@@ -366,7 +368,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """``call_soon()`` from any thread: queue, then wake the poller.
 
         ``deque.append`` is atomic, so no lock is needed
-        (``loop.call_soon_threadsafe/from-thread``).
+        (``loop.call_soon_threadsafe/from-another-thread``).
         """
         self._check_closed()
         if self._debug:
@@ -395,7 +397,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         *args: Any,
         context: contextvars.Context | None = None,
     ) -> asyncio.TimerHandle:
-        """Schedule ``callback(*args)`` at loop time ``when`` (``loop.call_at``)."""
+        """Schedule ``callback(*args)`` at loop time ``when`` (``loop.call_at/absolute-when``)."""
         if when is None:
             raise TypeError("when cannot be None")
         if self._closed:
@@ -437,7 +439,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     # -- futures and tasks ---------------------------------------------------
 
     def create_future(self) -> asyncio.Future[Any]:
-        """``loop.create_future``: an ``asyncio.Future`` bound to this loop."""
+        """An ``asyncio.Future`` bound to this loop (``loop.create_future/attached-to-loop``)."""
         return asyncio.Future(loop=self)
 
     def create_task(
@@ -449,7 +451,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     ) -> asyncio.Task[_T]:
         """Wrap ``coro`` in a task, through the task factory if one is set.
 
-        Clauses: ``loop.create_task/returns-task``, ``loop.set_task_factory/used``.
+        Clauses: ``loop.create_task/returns-task``, ``loop.set_task_factory/factory-is-used``.
         """
         self._check_closed()
         if context is not None and not _TASK_ACCEPTS_CONTEXT:
@@ -468,13 +470,13 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         return task
 
     def set_task_factory(self, factory: Callable[..., Any] | None) -> None:
-        """``loop.set_task_factory``: ``(loop, coro)`` callable, or None for the default."""
+        """A ``(loop, coro)`` callable, or None for the default (``loop.set_task_factory/none-resets``)."""
         if factory is not None and not callable(factory):
             raise TypeError("task factory must be a callable or None")
         self._task_factory = factory
 
     def get_task_factory(self) -> Callable[..., Any] | None:
-        """``loop.get_task_factory``: the factory, or None for the default."""
+        """The factory, or None for the default (``loop.get_task_factory/returns-factory-or-none``)."""
         return self._task_factory
 
     # -- executors -----------------------------------------------------------
@@ -499,7 +501,12 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         return asyncio.wrap_future(executor.submit(func, *args), loop=self)
 
     def set_default_executor(self, executor: concurrent.futures.ThreadPoolExecutor) -> None:
-        """``loop.set_default_executor/thread-pool-only``: anything else is a TypeError."""
+        """Anything but a ThreadPoolExecutor is a TypeError.
+
+        Clauses: ``loop.set_default_executor/thread-pool-only``,
+        ``loop.set_default_executor/thread-pool-only-type-error``. (Python 3.9's
+        own loop only warns; the docs say 3.9 makes it an error.)
+        """
         if not isinstance(executor, concurrent.futures.ThreadPoolExecutor):
             raise TypeError("executor must be ThreadPoolExecutor instance")
         self._default_executor = executor
@@ -507,7 +514,8 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:
         """Wait (in a helper thread) for the default executor to finish its work.
 
-        After this, ``run_in_executor(None, ...)`` raises RuntimeError.
+        After this, ``run_in_executor(None, ...)`` raises RuntimeError
+        (``loop.run_in_executor/after-shutdown-default-executor``).
         """
         self._executor_shutdown_called = True
         executor = self._default_executor
@@ -549,13 +557,13 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     # -- errors --------------------------------------------------------------
 
     def get_exception_handler(self) -> Callable[[Any, dict[str, Any]], object] | None:
-        """``loop.get_exception_handler``: None while the default is in use."""
+        """None while the default is in use (``loop.get_exception_handler/none-by-default``)."""
         return self._exception_handler
 
     def set_exception_handler(
         self, handler: Callable[[Any, dict[str, Any]], object] | None
     ) -> None:
-        """``loop.set_exception_handler``: ``(loop, context)`` callable or None."""
+        """A ``(loop, context)`` callable, or None (``loop.set_exception_handler/none-restores-default``)."""
         if handler is not None and not callable(handler):
             raise TypeError(f"A callable object or None is expected, got {handler!r}")
         self._exception_handler = handler
@@ -563,7 +571,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     def default_exception_handler(self, context: dict[str, Any]) -> None:
         """Log ``context`` at ERROR on the ``asyncio`` logger, with its traceback.
 
-        Clause: ``loop.default_exception_handler/logs``.
+        Clause: ``loop.default_exception_handler/logs-at-error-level``, ``loop.default_exception_handler/logs-other-context-keys``.
         """
         message = context.get("message") or "Unhandled exception in event loop"
         exc = context.get("exception")
@@ -579,7 +587,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
 
         A failing custom handler is reported through the default handler; a
         failing default handler is logged. Neither failure escapes
-        (``loop.call_exception_handler/never-raises``). The custom handler runs
+        (``loop.call_exception_handler/handler-error-logged``). The custom handler runs
         in the context of the task, future or handle that the report is about,
         when it has one.
         """
@@ -623,11 +631,11 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     # -- debug mode ----------------------------------------------------------
 
     def get_debug(self) -> bool:
-        """``loop.get_debug/default``: from PYTHONASYNCIODEBUG or ``-X dev``."""
+        """``loop.get_debug/default-from-environment``, ``loop.get_debug/dev-mode-enables``: from PYTHONASYNCIODEBUG or ``-X dev``."""
         return self._debug
 
     def set_debug(self, enabled: bool) -> None:
-        """``loop.set_debug``."""
+        """``loop.set_debug/sets-the-mode``."""
         self._debug = bool(enabled)
         if self.is_running():
             self.call_soon_threadsafe(self._track_coroutine_origins, self._debug)
@@ -649,7 +657,8 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
                 f"asynchronous generator {agen!r} was scheduled after "
                 "loop.shutdown_asyncgens() call",
                 ResourceWarning,
-                stacklevel=2, source=self,
+                stacklevel=2,
+                source=self,
             )
         self._asyncgens.add(agen)
 
@@ -663,7 +672,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """Close every open asynchronous generator (``loop.shutdown_asyncgens``).
 
         Generators first iterated afterwards cause a ResourceWarning
-        (``loop.shutdown_asyncgens/warns-after``).
+        (docs: loop.shutdown_asyncgens).
         """
         self._asyncgens_shutdown_called = True
         if not self._asyncgens:
@@ -680,6 +689,20 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
                         "asyncgen": agen,
                     }
                 )
+
+
+class _RunUntilCompleteTask(asyncio.Task):  # type: ignore[type-arg]
+    """The task ``run_until_complete()`` wraps a bare coroutine in.
+
+    If the loop stops before it finishes, the caller gets a RuntimeError and
+    never sees the task, so the usual "Task was destroyed but it is pending!"
+    report when it is collected would only repeat that error. The docs allow a
+    loop its own Task subclass (``loop.create_task/returns-task``).
+    """
+
+    def __del__(self) -> None:
+        if self.done():
+            super().__del__()
 
 
 def _settle(future: asyncio.Future[Any], exc: BaseException | None) -> None:

@@ -10,18 +10,9 @@ written against the public methods of the layers below it only.
 from __future__ import annotations
 
 from .child_watcher import close_child_watches
+from .networking import NetworkingMixin
 from .selector_loop import SelectorLoop
 from .signals import SignalHandlingMixin
-
-try:
-    from .networking import NetworkingMixin
-except ImportError as _exc:  # part B not merged yet: run without it
-    if getattr(_exc, "name", None) != f"{__package__}.networking":
-        raise
-
-    class NetworkingMixin:  # type: ignore[no-redef]
-        """Placeholder until ``reference_loop/networking.py`` exists."""
-
 
 __all__ = ["ReferenceEventLoop"]
 

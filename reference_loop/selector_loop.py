@@ -198,11 +198,13 @@ class SelectorLoop(BaseReferenceLoop):
         writer.cancel()
         return True
 
-    def add_reader(self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any) -> None:
+    def add_reader(
+        self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
+    ) -> None:
         """Call ``callback(*args)`` whenever ``fd`` is readable.
 
         A second call for the same fd replaces the first
-        (``loop.add_reader/replaces``). A regular file is refused by epoll with
+        (as the stdlib does). A regular file is refused by epoll with
         PermissionError, and that error is left to surface
         (``platform-support/no-file-io``).
         """
@@ -212,7 +214,9 @@ class SelectorLoop(BaseReferenceLoop):
         """Stop watching ``fd`` for reading; True if it was watched (``loop.remove_reader``)."""
         return self._remove_reader(fd)
 
-    def add_writer(self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any) -> None:
+    def add_writer(
+        self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
+    ) -> None:
         """Call ``callback(*args)`` whenever ``fd`` is writable (``loop.add_writer``)."""
         self._add_writer(fd, callback, *args)
 
@@ -226,13 +230,13 @@ class SelectorLoop(BaseReferenceLoop):
     # socket would block registers a reader or writer that retries it. The
     # retry first looks at the future: once it is done (cancelled, say) the
     # socket is left alone, so a cancelled sock_recv() never swallows data
-    # meant for the next call (``loop.sock_recv/cancel-keeps-data``).
+    # meant for the next call.
 
     def _check_socket(self, sock: socket.socket) -> None:
         if ssl is not None and isinstance(sock, ssl.SSLSocket):
             raise TypeError("Socket cannot be of type SSLSocket")
         if self._debug and sock.gettimeout() != 0:
-            # ``loop.sock_recv/non-blocking`` (a precondition, checked in debug mode)
+            # "sock must be a non-blocking socket": a precondition, checked in debug mode
             raise ValueError("the socket must be non-blocking")
 
     def _wait_readable(
@@ -347,7 +351,9 @@ class SelectorLoop(BaseReferenceLoop):
         return await fut
 
     @staticmethod
-    def _retry_call(fut: asyncio.Future[Any], method: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    def _retry_call(
+        fut: asyncio.Future[Any], method: Callable[..., Any], args: tuple[Any, ...]
+    ) -> None:
         if fut.done():
             return
         try:
@@ -398,7 +404,7 @@ class SelectorLoop(BaseReferenceLoop):
     async def sock_connect(self, sock: socket.socket, address: Any) -> None:
         """Connect ``sock``, resolving a host name first if needed (``loop.sock_connect``).
 
-        Clause ``loop.sock_connect/resolves``: an address whose host is not a
+        Docs: loop.sock_connect, "address no longer needs to be resolved": a host that is not a
         numeric IP goes through ``getaddrinfo()``.
         """
         self._check_socket(sock)
@@ -459,7 +465,9 @@ class SelectorLoop(BaseReferenceLoop):
         self._retry_accept(fut, sock, first=True)
         return await fut
 
-    def _retry_accept(self, fut: asyncio.Future[Any], sock: socket.socket, first: bool = False) -> None:
+    def _retry_accept(
+        self, fut: asyncio.Future[Any], sock: socket.socket, first: bool = False
+    ) -> None:
         if fut.done():
             return
         try:
@@ -487,9 +495,9 @@ class SelectorLoop(BaseReferenceLoop):
         """Send a regular file over a stream socket (``loop.sock_sendfile``).
 
         ``os.sendfile()`` first; when the platform or the file cannot do it,
-        read-and-send if ``fallback`` (``loop.sock_sendfile/fallback``), else
+        read-and-send if ``fallback``, else
         SendfileNotAvailableError. The file position ends at
-        ``offset + bytes sent`` (``loop.sock_sendfile/file-position``).
+        ``offset + bytes sent`` (docs: "File position is always updated").
         """
         self._check_socket(sock)
         if "b" not in getattr(file, "mode", "b"):
@@ -544,7 +552,9 @@ class SelectorLoop(BaseReferenceLoop):
                 fut.set_result(state.sent)
                 return
             try:
-                sent = os.sendfile(sock.fileno(), state.file_fd, state.position, min(remaining, 1 << 30))
+                sent = os.sendfile(
+                    sock.fileno(), state.file_fd, state.position, min(remaining, 1 << 30)
+                )
             except (BlockingIOError, InterruptedError):
                 if not state.waiting:
                     state.waiting = True

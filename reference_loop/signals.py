@@ -4,7 +4,7 @@ A Python-level signal handler runs between two bytecodes of whatever the main
 thread was doing, which is no place to touch the loop. Instead the loop asks
 the interpreter (``signal.set_wakeup_fd``) to write each signal number into the
 loop's self-pipe; the byte wakes the poll, and the loop queues the registered
-handle like any other ready callback (``loop.add_signal_handler/runs-in-loop``).
+handle like any other ready callback (docs: loop.add_signal_handler).
 The Python-level handler installed with ``signal.signal`` does nothing: it only
 exists so that the signal is caught instead of taking its default action.
 
@@ -42,15 +42,15 @@ class SignalHandlingMixin:
         if not isinstance(sig, int):
             raise TypeError(f"sig must be an int, not {sig!r}")
         if sig not in signal.valid_signals():
-            # ``loop.add_signal_handler/invalid-signal``
+            # docs: "Raise ValueError if the signal number is invalid"
             raise ValueError(f"invalid signal number {sig}")
         return sig
 
     def add_signal_handler(self, sig: int, callback: Callable[..., object], *args: Any) -> None:
         """Run ``callback(*args)`` in the loop whenever ``sig`` arrives.
 
-        Clauses: ``loop.add_signal_handler/invalid-signal`` (ValueError),
-        ``loop.add_signal_handler/main-thread`` (RuntimeError elsewhere, since
+        Docs: loop.add_signal_handler. An invalid number is a ValueError; outside
+        the main thread a RuntimeError (since
         ``signal.set_wakeup_fd`` refuses), and, as CPython does, a
         RuntimeError for signals that cannot be caught (SIGKILL, SIGSTOP).
         """
@@ -86,7 +86,7 @@ class SignalHandlingMixin:
     def remove_signal_handler(self, sig: int) -> bool:
         """Restore the default action for ``sig``; True if a handler was set.
 
-        Clause: ``loop.remove_signal_handler/returns-bool``. SIGINT goes back to
+        Docs: loop.remove_signal_handler. SIGINT goes back to
         Python's ``default_int_handler`` (KeyboardInterrupt), as at start-up.
         """
         self._validate_signal(sig)

@@ -8,7 +8,7 @@ then keeps walking. Here the heap holds only the deadlines, as plain floats
 each deadline to the first handle due then, and handles due at the same moment
 are chained through their ``next_timer`` slot in the order they were
 scheduled. The docs leave the order of equal deadlines undefined
-(``loop.call_later/equal-deadlines-undefined``); first come, first run is the
+(``loop.call_later/same-deadline-order``); first come, first run is the
 simplest defined choice.
 
 Cancelled timers stay where they are until they reach the head of the queue,

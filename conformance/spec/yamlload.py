@@ -104,6 +104,9 @@ def _build(loader: Any, node: yaml.Node, path: tuple, doc: Located) -> Any:
                             f"duplicate key {key!r}")
                 )
             result[key] = _build(loader, value_node, path + (key,), doc)
+            # Point at the key, which is where a reader looks for "this entry".
+            doc.positions[path + (key,)] = (key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, path + (i,), doc) for i, item in enumerate(node.value)]

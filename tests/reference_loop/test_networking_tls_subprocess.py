@@ -1,0 +1,262 @@
+"""TLS layer and subprocess transport internals of the reference loop.
+
+TLS: the handshake waiter, the timeout, extra info and that the application
+protocol never hears of a connection whose handshake failed. Subprocess: the
+callbacks held back until connection_made, and connection_lost coming last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import sys
+import threading
+
+import pytest
+
+from .test_networking_streams import Recorder, loop, run  # noqa: F401
+
+trustme = pytest.importorskip("trustme")
+
+
+@pytest.fixture(scope="module")
+def contexts():
+    ca = trustme.CA()
+    cert = ca.issue_cert("localhost", "127.0.0.1")
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(server)
+    client = ssl.create_default_context()
+    ca.configure_trust(client)
+    return server, client
+
+
+def test_tls_round_trip_with_thread_peer(loop, contexts):
+    server_ctx, client_ctx = contexts
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def peer():
+        conn, _ = listener.accept()
+        with server_ctx.wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(tls.recv(100).upper())
+
+    thread = threading.Thread(target=peer)
+    thread.start()
+    proto = Recorder(loop)
+    transport, _ = run(
+        loop,
+        loop.create_connection(
+            lambda: proto, *listener.getsockname(), ssl=client_ctx, server_hostname="localhost"
+        ),
+    )
+    assert transport.get_extra_info("sslcontext") is client_ctx
+    assert isinstance(transport.get_extra_info("ssl_object"), ssl.SSLObject)
+    assert transport.get_extra_info("peercert")["subjectAltName"]
+    assert len(transport.get_extra_info("cipher")) == 3
+    assert transport.get_extra_info("peername") == listener.getsockname()
+    assert not transport.can_write_eof()
+    with pytest.raises(NotImplementedError):
+        transport.write_eof()
+    transport.write(b"hello")
+    run(loop, proto.lost)
+    assert proto.data == b"HELLO"
+    assert proto.events[0] == "made" and proto.events[-1] == "lost"
+    thread.join()
+    listener.close()
+
+
+def test_tls_handshake_failure_never_reaches_protocol(loop, contexts):
+    _, client_ctx = contexts
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def peer():
+        conn, _ = listener.accept()
+        conn.recv(4096)
+        conn.sendall(b"this is not TLS\r\n" * 10)
+        conn.close()
+
+    thread = threading.Thread(target=peer)
+    thread.start()
+    made = []
+    with pytest.raises((ssl.SSLError, ConnectionError)):
+        run(
+            loop,
+            loop.create_connection(
+                lambda: made.append(1) or Recorder(loop),
+                *listener.getsockname(),
+                ssl=client_ctx,
+                server_hostname="localhost",
+            ),
+        )
+    assert len(made) == 1  # the protocol exists, but it was never connected
+    thread.join()
+    listener.close()
+
+
+def test_tls_handshake_timeout(loop, contexts):
+    _, client_ctx = contexts
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    with pytest.raises(ConnectionAbortedError):
+        run(
+            loop,
+            loop.create_connection(
+                asyncio.Protocol,
+                *listener.getsockname(),
+                ssl=client_ctx,
+                server_hostname="localhost",
+                ssl_handshake_timeout=0.1,
+            ),
+        )
+    conn, _ = listener.accept()
+    conn.close()
+    listener.close()
+
+
+def test_tls_argument_errors(loop, contexts):
+    _, client_ctx = contexts
+    with pytest.raises(ValueError):
+        run(loop, loop.create_connection(asyncio.Protocol, "127.0.0.1", 1, server_hostname="x"))
+    with pytest.raises(ValueError):
+        run(loop, loop.create_connection(asyncio.Protocol, "127.0.0.1", 1, ssl_handshake_timeout=1))
+    a, b = socket.socketpair()
+    with pytest.raises(ValueError):
+        run(loop, loop.create_connection(asyncio.Protocol, sock=a, ssl=client_ctx))
+    a.close()
+    b.close()
+
+
+def test_tls_server_and_sendfile_fallback(loop, contexts, tmp_path):
+    server_ctx, client_ctx = contexts
+    data = b"0123456789" * 5000
+    path = tmp_path / "blob"
+    path.write_bytes(data)
+    results = []
+
+    class Sender(asyncio.Protocol):
+        def connection_made(self, transport):
+            results.append(loop.create_task(self.send(transport)))
+
+        async def send(self, transport):
+            with open(path, "rb") as f:
+                with pytest.raises(asyncio.SendfileNotFoundError):
+                    await loop.sendfile(transport, f, fallback=False)
+                sent = await loop.sendfile(transport, f)
+                assert f.tell() == len(data)
+            transport.close()
+            return sent
+
+    server = run(loop, loop.create_server(Sender, "127.0.0.1", 0, ssl=server_ctx))
+    addr = server.sockets[0].getsockname()
+
+    def client():
+        with client_ctx.wrap_socket(
+            socket.create_connection(addr), server_hostname="localhost"
+        ) as tls:
+            got = bytearray()
+            while True:
+                try:
+                    chunk = tls.recv(65536)
+                except ssl.SSLError:
+                    break
+                if not chunk:
+                    break
+                got += chunk
+            return bytes(got)
+
+    assert run(loop, loop.run_in_executor(None, client)) == data
+    assert run(loop, results[0]) == len(data)
+    server.close()
+    run(loop, server.wait_closed())
+
+
+# -- subprocess --------------------------------------------------------------------
+
+
+class ProcRecorder(asyncio.SubprocessProtocol):
+    def __init__(self, loop):
+        self.events = []
+        self.out = {1: bytearray(), 2: bytearray()}
+        self.lost = loop.create_future()
+
+    def connection_made(self, transport):
+        assert not self.events
+        self.events.append("made")
+
+    def pipe_data_received(self, fd, data):
+        assert data and ("pipe_lost", fd) not in self.events
+        self.out[fd] += data
+
+    def pipe_connection_lost(self, fd, exc):
+        assert ("pipe_lost", fd) not in self.events
+        self.events.append(("pipe_lost", fd))
+
+    def process_exited(self):
+        assert "exited" not in self.events
+        self.events.append("exited")
+
+    def connection_lost(self, exc):
+        self.events.append("lost")
+        self.lost.set_result(exc)
+
+
+def test_subprocess_order_and_pipes(loop):
+    code = "import sys; sys.stdout.write(sys.stdin.read()[::-1]); sys.stderr.write('e')"
+    proto = ProcRecorder(loop)
+    transport, _ = run(loop, loop.subprocess_exec(lambda: proto, sys.executable, "-c", code))
+    assert isinstance(transport.get_pid(), int)
+    assert transport.get_pipe_transport(3) is None
+    stdin = transport.get_pipe_transport(0)
+    stdin.write(b"abc")
+    stdin.close()
+    run(loop, proto.lost)
+    assert proto.out == {1: bytearray(b"cba"), 2: bytearray(b"e")}
+    assert proto.events[0] == "made" and proto.events[-1] == "lost"
+    assert sorted(e for e in proto.events if isinstance(e, tuple)) == [
+        ("pipe_lost", 0),
+        ("pipe_lost", 1),
+        ("pipe_lost", 2),
+    ]
+    assert transport.get_returncode() == 0
+    transport.close()
+    with pytest.raises(ProcessLookupError):
+        transport.kill()
+
+
+def test_subprocess_close_kills_and_stderr_stdout(loop):
+    proto = ProcRecorder(loop)
+    transport, _ = run(
+        loop,
+        loop.subprocess_shell(
+            lambda: proto,
+            "echo out; echo err 1>&2; sleep 30",
+            stdin=None,
+            stderr=asyncio.subprocess.STDOUT,
+        ),
+    )
+    assert transport.get_pipe_transport(0) is None
+    assert transport.get_pipe_transport(2) is None
+
+    async def until_output():
+        while proto.out[1].count(b"\n") < 2:
+            await asyncio.sleep(0.01)
+
+    run(loop, until_output())
+    assert transport.get_returncode() is None
+    transport.close()
+    run(loop, proto.lost)
+    assert transport.get_returncode() == -9
+    assert b"err" in proto.out[1]
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"bufsize": 1}, {"universal_newlines": True}, {"shell": True}, {"text": True}]
+)
+def test_subprocess_exec_forbidden_arguments(loop, kwargs):
+    with pytest.raises(ValueError):
+        run(loop, loop.subprocess_exec(asyncio.SubprocessProtocol, sys.executable, **kwargs))

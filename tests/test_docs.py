@@ -1,0 +1,45 @@
+"""Generated documents stay in step with the specs, and the reference copy with shared/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .conftest import ROOT, run_cli
+
+
+def test_ambiguity_register_is_up_to_date() -> None:
+    proc = run_cli("ambiguities")
+    assert proc.returncode == 0, proc.stderr
+    committed = (ROOT / "docs" / "ambiguities.md").read_text()
+    assert committed == proc.stdout, (
+        "docs/ambiguities.md is stale: run `asyncio-conformance ambiguities "
+        "--output docs/ambiguities.md`")
+
+
+def test_reference_documents_match_shared_copy() -> None:
+    shared = ROOT.parent / "shared" / "reference"
+    if not shared.is_dir():
+        return  # a checkout without the shared folder beside it
+    for name in ("asyncio-docs.txt", "api-inventory.yaml"):
+        ours = (ROOT / "specs" / "reference" / name).read_bytes()
+        assert ours == (shared / name).read_bytes(), f"specs/reference/{name} differs from shared/"
+
+
+def test_ruff_is_clean() -> None:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    blocks = [b for b in text.split("```") if b.strip().startswith(("sh\n", "bash\n"))]
+    assert len(blocks) >= 2
+    assert "asyncio-conformance run" in blocks[0] and "pytest" in blocks[1]
+    ci = (ROOT / ".ci" / "run").read_text()
+    test_command = blocks[1].split("\n", 1)[1].strip()
+    assert test_command in ci, "CI must call the README's test command"
+    assert Path(ROOT / "reports").is_dir()

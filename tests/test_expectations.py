@@ -1,0 +1,82 @@
+"""Expectations: xfail, xpass, stale entries, conditions, and the gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conformance.expectations import Matcher, load_expectations
+
+from .conftest import outcomes
+
+TORTURE = str(Path(__file__).parent / "fixtures" / "torture" / "scheduling-callbacks.yaml")
+PREFIX = "loop.call_soon/fifo-order/"
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "expectations.yaml"
+    path.write_text(body)
+    return path
+
+
+def result(case_id: str, outcome: str) -> dict:
+    return {"id": case_id, "outcome": outcome, "message": "m"}
+
+
+def test_matching_failure_becomes_xfail_and_pass_becomes_xpass(tmp_path: Path) -> None:
+    file = load_expectations(write(tmp_path, """\
+expectations:
+  - {id: "a/b/*", outcome: fail, reason: known bug upstream}
+  - {id: "c/d/e", outcome: [timeout, crash], reason: hangs on close}
+"""))
+    matcher = Matcher([file], "asyncio")
+    assert matcher.apply(result("a/b/x", "fail"))["outcome"] == "xfail"
+    assert matcher.apply(result("a/b/x", "pass"))["outcome"] == "xpass"
+    assert matcher.apply(result("c/d/e", "crash"))["outcome"] == "xfail"
+    wrong_kind = matcher.apply(result("c/d/e", "fail"))
+    assert wrong_kind["outcome"] == "fail" and "expected timeout/crash" in wrong_kind["message"]
+    assert matcher.apply(result("z/z/z", "fail"))["outcome"] == "fail"
+    assert matcher.apply(result("a/b/x", "skip"))["outcome"] == "skip"
+
+
+def test_stale_entries_and_loop_scoping(tmp_path: Path) -> None:
+    file = load_expectations(write(tmp_path, """\
+loop: uvloop
+expectations:
+  - {id: "a/b/c", outcome: fail, reason: matches}
+  - {id: "gone/*", outcome: fail, reason: renamed long ago}
+"""))
+    assert Matcher([file], "asyncio").entries == []
+    matcher = Matcher([file], "uvloop")
+    stale = matcher.stale(["a/b/c", "x/y/z"])
+    assert [s["id"] for s in stale] == ["gone/*"] and stale[0]["line"] == 4
+
+
+def test_conditions_limit_where_an_entry_applies(tmp_path: Path) -> None:
+    file = load_expectations(write(tmp_path, """\
+expectations:
+  - {id: "a/*", outcome: fail, reason: old pythons only, python: "<3.0"}
+  - {id: "b/*", outcome: fail, reason: windows only, platforms: [windows]}
+"""))
+    matcher = Matcher([file], "asyncio")
+    assert matcher.apply(result("a/x/y", "fail"))["outcome"] == "fail"
+    assert matcher.apply(result("b/x/y", "fail"))["outcome"] == "fail"
+    assert matcher.stale([]) == [], "entries that do not apply here are never stale"
+
+
+def test_end_to_end_gate_with_expectations(tmp_path: Path, conformance_run) -> None:
+    path = write(tmp_path, f"""\
+expectations:
+  - {{id: "{PREFIX}exits", outcome: crash, reason: the case exits on purpose}}
+  - {{id: "{PREFIX}ordered", outcome: fail, reason: pretend this used to fail}}
+  - {{id: "no/such/case", outcome: fail, reason: stale on purpose}}
+""")
+    code, results = conformance_run("asyncio", "--specs", TORTURE, "-k", "exits", "-k",
+                                    "ordered", "--expectations", str(path))
+    got = outcomes(results)
+    assert got[PREFIX + "exits"] == "xfail"
+    assert got[PREFIX + "ordered"] == "xpass"
+    assert code == 1, "an unexpected pass fails the gate"
+    assert [s["id"] for s in results["runs"][0]["expectations"]["stale"]] == ["no/such/case"]
+    code, _ = conformance_run("asyncio", "--specs", TORTURE, "-k", "exits", "-k", "ordered",
+                              "--expectations", str(path), "--allow-xpass")
+    assert code == 0

@@ -1,0 +1,33 @@
+"""The whole suite against the bundled loops: the gate the README's main job runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.adapters import available_adapters
+
+
+def test_stdlib_loop_passes_the_gate(conformance_run) -> None:
+    code, results = conformance_run("asyncio")
+    (run,) = results["runs"]
+    bad = [f"{c['id']}: {c['outcome']}: {c['message'][:200]}" for c in run["cases"]
+           if c["outcome"] in ("fail", "error", "timeout", "crash", "xpass")]
+    assert code == 0 and not bad, "\n".join(bad)
+    for case in run["cases"]:
+        if case["outcome"] == "xfail":
+            assert case["expected"]["reason"].strip(), case["id"]
+    assert run["expectations"]["stale"] == [], "stale stdlib expectations"
+    assert run["summary"]["pass"] > 0
+
+
+@pytest.mark.skipif(not available_adapters().get("reference"), reason="no reference loop yet")
+def test_reference_loop_passes_with_no_expectations(conformance_run) -> None:
+    code, results = conformance_run("reference", "--no-default-expectations")
+    (run,) = results["runs"]
+    bad = [f"{c['id']}: {c['outcome']}: {c['message'][:200]}" for c in run["cases"]
+           if c["outcome"] not in ("pass", "skip")]
+    assert code == 0 and not bad, "\n".join(bad)
+    skipped_must = [c["id"] for c in run["cases"]
+                    if c["outcome"] == "skip" and c["level"] == "must"
+                    and not c["message"].startswith("needs ")]
+    assert not skipped_must, "a must case may be skipped only by a platform marker"

@@ -1,0 +1,150 @@
+"""The spec loader: every problem is reported as file:line:col, all at once."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conformance.errors import UsageError
+from conformance.spec.load import load_suite
+
+GOOD = """\
+section: scheduling-callbacks
+apis:
+  loop.call_soon:
+    clauses:
+      fifo-order:
+        level: must
+        quote: Callbacks are called in the order in which they are registered.
+        cases:
+          two:
+            code: |
+              loop.call_soon(trace, 1)
+              loop.call_soon(trace, 2)
+              await tick()
+            expect: {trace: [1, 2]}
+          table:
+            params:
+              - {id: one, n: 1}
+              - {id: two, n: 2, expect: {returns: 2}}
+            code: |
+              return n
+            expect: {returns: 1}
+      not-thread-safe:
+        level: precondition
+        quote: This method is not thread-safe.
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "scheduling-callbacks.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(UsageError) as info:
+        load_suite(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_good_file_expands_cases_and_rows(tmp_path: Path) -> None:
+    suite = load_suite(write(tmp_path, GOOD))
+    ids = [c.id for c in suite.cases]
+    assert ids == [
+        "loop.call_soon/fifo-order/two",
+        "loop.call_soon/fifo-order/table[one]",
+        "loop.call_soon/fifo-order/table[two]",
+        "loop.call_soon/not-thread-safe",
+    ]
+    one, two = suite.cases[1], suite.cases[2]
+    assert one.params == {"n": 1} and one.expect == {"returns": 1}
+    assert two.expect == {"returns": 2}, "a row's expect overrides the case's"
+    assert suite.cases[0].code_line == 11, "code_line is the first line of the code block"
+    assert not suite.cases[3].runnable
+
+
+def test_invalid_yaml_names_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "section: [unclosed\napis: {}\n")
+    (message,) = problems(path)
+    assert message.startswith(f"{path}:") and "invalid YAML" in message
+    assert message.split(":")[1].isdigit()
+
+
+def test_schema_error_points_at_the_offending_key(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("level: must", "level: should"))
+    (message,) = problems(path)
+    assert message.startswith(f"{path}:6:")
+    assert "should" in message
+
+
+def test_unknown_api_and_wrong_section(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("loop.call_soon:", "loop.call_later:"))
+    messages = problems(path)
+    assert any(":3:" in m and "belongs to section 'scheduling-delayed-callbacks'" in m
+               for m in messages), messages
+
+
+def test_quote_must_be_verbatim(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("in the order in which", "in whatever order"))
+    (message,) = problems(path)
+    assert f"{path}:7:" in message and "not verbatim" in message
+
+
+def test_quote_may_wrap_differently(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "quote: Callbacks are called in the order in which they are registered.",
+        "quote: >-\n          Callbacks are called in the order\n          in which they are registered.")
+    assert load_suite(write(tmp_path, text)).cases
+
+
+def test_code_syntax_error_uses_spec_line_numbers(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("loop.call_soon(trace, 2)", "loop.call_soon(trace, 2"))
+    messages = problems(path)
+    assert any(m.startswith(f"{path}:12:") or m.startswith(f"{path}:13:") for m in messages), messages
+
+
+def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
+    text = GOOD.replace("      not-thread-safe:", "      fifo-order:")
+    (message,) = problems(write(tmp_path, text))
+    assert "duplicate key 'fifo-order'" in message
+
+
+def test_precondition_with_cases_and_clause_without(tmp_path: Path) -> None:
+    text = GOOD + "        cases:\n          x: {code: pass}\n"
+    assert any("precondition clauses" in m for m in problems(write(tmp_path, text)))
+    text = GOOD.replace("level: precondition", "level: must")
+    assert any("at least one case" in m for m in problems(write(tmp_path, text)))
+
+
+def test_unknown_exception_type(tmp_path: Path) -> None:
+    text = GOOD.replace("expect: {trace: [1, 2]}", "expect: {raises: asyncio.NoSuchError}")
+    assert any("unknown type name 'asyncio.NoSuchError'" in m for m in problems(write(tmp_path, text)))
+
+
+def test_unwatched_protocol_is_rejected(tmp_path: Path) -> None:
+    text = GOOD.replace("loop.call_soon(trace, 1)", "class P(asyncio.Protocol): pass")
+    messages = problems(write(tmp_path, text))
+    assert any(f":11:" in m and "watched Protocol" in m for m in messages), messages
+
+
+def test_bad_python_marker(tmp_path: Path) -> None:
+    text = GOOD.replace("        level: must", "        level: must\n        python: '>=three'")
+    assert any("invalid python specifier" in m for m in problems(write(tmp_path, text)))
+
+
+def test_all_problems_of_all_files_are_reported(tmp_path: Path) -> None:
+    write(tmp_path, GOOD.replace("level: must", "level: maybe"))
+    write(tmp_path, "section: nope\napis: {x: {clauses: {}}}\n", name="nope.yaml")
+    with pytest.raises(UsageError) as info:
+        load_suite(tmp_path)
+    files = {p.file for p in info.value.problems}
+    assert len(files) == 2
+
+
+def test_bundled_specs_are_valid() -> None:
+    suite = load_suite()
+    assert suite.cases and len({c.id for c in suite.cases}) == len(suite.cases)
+    assert "Protocol" in suite.machines
