@@ -95,8 +95,10 @@ def _validator() -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(SCHEMA)
 
 
-def load_expectations(path: Path | str) -> ExpectationFile:
-    doc = load_yaml(Path(path), str(path))
+def load_expectations(path: Path | str, display: str | None = None) -> ExpectationFile:
+    """Load and validate one file; ``display`` is how reports name it."""
+    name = display or str(path)
+    doc = load_yaml(Path(path), name)
     if not isinstance(doc.data, dict):
         raise UsageError(doc.problem((), "an expectations file is a mapping with 'expectations'"))
     problems = [doc.problem(tuple(e.absolute_path),
@@ -113,9 +115,9 @@ def load_expectations(path: Path | str) -> ExpectationFile:
         outcomes = raw["outcome"] if isinstance(raw["outcome"], list) else [raw["outcome"]]
         markers = Markers().merged(raw.get("python"), raw.get("platforms"), None)
         entries.append(Entry(pattern=raw["id"], outcomes=tuple(outcomes), reason=raw["reason"],
-                             file=str(path), line=doc.where(("expectations", i))[0] or 1,
+                             file=name, line=doc.where(("expectations", i))[0] or 1,
                              issue=raw.get("issue"), markers=markers))
-    return ExpectationFile(path=str(path), loop=doc.data.get("loop"), entries=entries)
+    return ExpectationFile(path=name, loop=doc.data.get("loop"), entries=entries)
 
 
 class Matcher:

@@ -107,13 +107,26 @@ def run_loop(suite: Suite, cases: list[Case], adapter: Adapter, options: RunOpti
     }
 
 
+def display_path(path: Path) -> str:
+    """Paths in reports: relative to the working folder or the package, so they read well."""
+    import conformance
+
+    resolved = path.resolve()
+    for base in (Path.cwd(), Path(conformance.__file__).resolve().parent.parent):
+        try:
+            return str(resolved.relative_to(base.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
 def collect_expectations(options: RunOptions, adapter: Adapter) -> list[ExpectationFile]:
     files = [load_expectations(p) for p in options.expectations]
     if options.default_expectations and adapter.expectations:
         bundled = Path(adapter.expectations)
         paths = sorted(bundled.glob("*.yaml")) if bundled.is_dir() else [bundled]
         for path in reversed(paths):
-            default = load_expectations(path)
+            default = load_expectations(path, display_path(path))
             default.loop = None  # bundled with the adapter: it applies under any alias
             files.insert(0, default)
     return files

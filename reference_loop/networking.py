@@ -106,6 +106,7 @@ class NetworkingMixin:
         server_side: bool = False,
         server_hostname: str | None = None,
         ssl_handshake_timeout: float | None = None,
+        ssl_shutdown_timeout: float | None = None,
         server: Server | None = None,
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Wrap a connected socket; for TLS, return once the handshake is done."""
@@ -122,6 +123,7 @@ class NetworkingMixin:
                 server_side=server_side,
                 server_hostname=server_hostname,
                 handshake_timeout=ssl_handshake_timeout,
+                shutdown_timeout=ssl_shutdown_timeout,
             )
             raw = SocketStreamTransport(loop, sock, layer, server=server)
             transport: asyncio.BaseTransport = layer._transport
@@ -142,6 +144,7 @@ class NetworkingMixin:
         protocol_factory: ProtocolFactory,
         ssl: Any,
         ssl_handshake_timeout: float | None,
+        ssl_shutdown_timeout: float | None,
     ) -> Callable[[socket.socket, Server], None]:
         loop: Any = self
 
@@ -169,6 +172,7 @@ class NetworkingMixin:
                     ssl,
                     server_side=True,
                     ssl_handshake_timeout=ssl_handshake_timeout,
+                    ssl_shutdown_timeout=ssl_shutdown_timeout,
                     server=server,
                 )
             )
@@ -288,6 +292,7 @@ class NetworkingMixin:
             ssl,
             server_hostname=server_hostname,
             ssl_handshake_timeout=ssl_handshake_timeout,
+            ssl_shutdown_timeout=ssl_shutdown_timeout,
         )
 
     async def create_unix_connection(
@@ -335,6 +340,7 @@ class NetworkingMixin:
             ssl,
             server_hostname=server_hostname,
             ssl_handshake_timeout=ssl_handshake_timeout,
+            ssl_shutdown_timeout=ssl_shutdown_timeout,
         )
 
     async def connect_accepted_socket(
@@ -361,6 +367,7 @@ class NetworkingMixin:
             ssl,
             server_side=True,
             ssl_handshake_timeout=ssl_handshake_timeout,
+            ssl_shutdown_timeout=ssl_shutdown_timeout,
         )
 
     # -- servers ----------------------------------------------------------------------
@@ -452,7 +459,9 @@ class NetworkingMixin:
         server = Server(
             loop,
             sockets,
-            self._server_connection(protocol_factory, ssl, ssl_handshake_timeout),
+            self._server_connection(
+                protocol_factory, ssl, ssl_handshake_timeout, ssl_shutdown_timeout
+            ),
             backlog,
         )
         if start_serving:
@@ -533,7 +542,9 @@ class NetworkingMixin:
         server = Server(
             loop,
             [sock],
-            self._server_connection(protocol_factory, ssl, ssl_handshake_timeout),
+            self._server_connection(
+                protocol_factory, ssl, ssl_handshake_timeout, ssl_shutdown_timeout
+            ),
             backlog,
             unix_paths,
         )
@@ -754,6 +765,7 @@ class NetworkingMixin:
             server_side=server_side,
             server_hostname=server_hostname,
             handshake_timeout=ssl_handshake_timeout,
+            shutdown_timeout=ssl_shutdown_timeout,
             call_connection_made=False,
         )
         was_reading = transport.is_reading()
@@ -795,11 +807,11 @@ class NetworkingMixin:
         if isinstance(transport, SocketStreamTransport) and transport._can_sendfile_natively():
             try:
                 return await transport._sendfile_native(file, offset, count)
-            except asyncio.SendfileNotFoundError:
+            except asyncio.SendfileNotAvailableError:
                 if not fallback:
                     raise
         elif not fallback:
-            raise asyncio.SendfileNotFoundError(
+            raise asyncio.SendfileNotAvailableError(
                 f"fallback is disabled and native sendfile is not supported for {transport!r}"
             )
         if not isinstance(transport, (SocketStreamTransport, TLSTransport)):

@@ -338,6 +338,7 @@ def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0
                                                  tb=_format_exc(exc)))
             ctx = CaseContext(loop, multiplier, machines=case.get("machines"), tls_pems=tls_pems,
                               loop_refs=loop_refs)
+            ctx.log_records = logs.records
             try:
                 if debug:
                     loop.set_debug(True)

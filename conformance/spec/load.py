@@ -18,6 +18,7 @@ from ..errors import Problem, UsageError
 from ..paths import specs_dir
 from ..runtime.compile import compile_case
 from ..runtime.helpers import resolve_type
+from . import cache
 from .inventory import docs_text, load_inventory, normalize
 from .markers import parse_python_spec
 from .model import Case, Markers, Suite
@@ -34,7 +35,20 @@ def _validator() -> jsonschema.protocols.Validator:
     schema = json.loads((Path(__file__).with_name("schema.json")).read_text())
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema)
+    # Resolving "$ref" on every node was half the cost of collection; the schema
+    # is not recursive, so it can be inlined once.
+    return cls(_inline_refs(schema, schema.get("$defs", {})))
+
+
+def _inline_refs(node: Any, defs: dict) -> Any:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
+            return _inline_refs(defs[ref[len("#/$defs/"):]], defs)
+        return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
+    if isinstance(node, list):
+        return [_inline_refs(v, defs) for v in node]
+    return node
 
 
 def spec_files(root: Path) -> list[Path]:
@@ -61,22 +75,38 @@ def load_suite(root: Path | None = None, *, check_semantics: bool = True) -> Sui
     machines: dict = {}
     files = spec_files(root)
     for path in files:
+        display = _display(path)
         try:
-            doc = load_yaml(path, _display(path))
-        except UsageError as exc:
-            problems.extend(exc.problems)
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(display, None, None, f"cannot read: {exc}"))
             continue
-        file_problems = list(_schema_problems(doc))
-        if file_problems:
-            problems.extend(file_problems)
-            continue
-        if check_semantics:
-            problems.extend(_semantic_problems(doc, path))
-        for name, machine in (doc.data.get("machines") or {}).items():
+        key = cache.key_for(raw)
+        cached = cache.get(key) if check_semantics else None
+        if cached is not None:
+            file_cases = cache.rebuild(cached, display, start=len(cases))
+            file_machines = cached["machines"]
+        else:
+            try:
+                doc = load_yaml(path, display)
+            except UsageError as exc:
+                problems.extend(exc.problems)
+                continue
+            file_problems = list(_schema_problems(doc))
+            if not file_problems and check_semantics:
+                file_problems = list(_semantic_problems(doc, path))
+            if file_problems:
+                problems.extend(file_problems)
+                continue
+            file_cases = _expand(doc, start=len(cases))
+            file_machines = doc.data.get("machines") or {}
+            if check_semantics:
+                cache.put(key, file_cases, file_machines)
+        for name, machine in file_machines.items():
             if name in machines:
-                problems.append(doc.problem(("machines", name), f"machine {name!r} is defined twice"))
+                problems.append(Problem(display, None, None, f"machine {name!r} is defined twice"))
             machines[name] = machine
-        cases.extend(_expand(doc, start=len(cases)))
+        cases.extend(file_cases)
     seen: dict[str, Case] = {}
     for case in cases:
         if case.id in seen:

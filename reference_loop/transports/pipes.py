@@ -40,14 +40,16 @@ class _PipeBase(TransportState):
     _fd: int
 
     def _init_pipe(self, loop: asyncio.AbstractEventLoop, pipe: Any, protocol: Any) -> None:
+        fd = _pipe_fd(pipe)  # validate before taking ownership of the pipe
         self._init_state(loop, protocol, {"pipe": pipe})
+        self._fd = fd
+        os.set_blocking(fd, False)
         self._pipe: Any = pipe
-        self._fd = _pipe_fd(pipe)
-        os.set_blocking(self._fd, False)
         self._conn_lost = 0
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} fd={self._fd} closing={self._closing}>"
+        fd = getattr(self, "_fd", None)
+        return f"<{type(self).__name__} fd={fd} closing={getattr(self, '_closing', None)}>"
 
     def __del__(self) -> None:
         pipe = getattr(self, "_pipe", None)

@@ -397,11 +397,11 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         try:
             fileno = file.fileno()
         except (AttributeError, OSError, ValueError) as exc:
-            raise asyncio.SendfileNotFoundError("not a regular file") from exc
+            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
         try:
             size = os.fstat(fileno).st_size
         except OSError as exc:
-            raise asyncio.SendfileNotFoundError("not a regular file") from exc
+            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
         end = size if count is None else min(size, offset + count)
         was_reading = self.is_reading()
         self.pause_reading()
@@ -421,7 +421,9 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
                     continue
                 except OSError as exc:
                     if sent == 0 and getattr(exc, "errno", None) in _SENDFILE_UNSUPPORTED:
-                        raise asyncio.SendfileNotFoundError("os.sendfile() is not usable") from exc
+                        raise asyncio.SendfileNotAvailableError(
+                            "os.sendfile() is not usable"
+                        ) from exc
                     raise
                 if n == 0:
                     break

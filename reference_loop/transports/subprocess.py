@@ -121,7 +121,12 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         if proc.stderr is not None:
             _, fwd = await loop.connect_read_pipe(lambda: _PipeForwarder(self, 2), proc.stderr)
             self._pipes[2] = fwd  # type: ignore[assignment]
+        # connection_made has run by the time the loop method returns, as
+        # for every other transport.
+        made = loop.create_future()
         loop.call_soon(self._connection_made)
+        loop.call_soon(_resolve, made)
+        await made
 
     def _connection_made(self) -> None:
         try:
@@ -239,3 +244,8 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
             warnings.warn(
                 f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
             )
+
+
+def _resolve(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

@@ -35,6 +35,9 @@ from .socket_stream import check_bytes_like
 
 #: Documented default for ssl_handshake_timeout.
 HANDSHAKE_TIMEOUT = 60.0
+#: Seconds to wait for the peer's close_notify after sending ours (the
+#: stdlib's default for ssl_shutdown_timeout).
+SHUTDOWN_TIMEOUT = 30.0
 #: Plaintext bytes decrypted per SSLObject.read() call.
 READ_CHUNK = 256 * 1024
 
@@ -74,6 +77,7 @@ class TLSLayer(asyncio.Protocol):
         server_side: bool = False,
         server_hostname: str | None = None,
         handshake_timeout: float | None = None,
+        shutdown_timeout: float | None = None,
         call_connection_made: bool = True,
     ) -> None:
         self._loop = loop
@@ -91,6 +95,7 @@ class TLSLayer(asyncio.Protocol):
             server_hostname=None if server_side else (server_hostname or None),
         )
         self._handshake_timeout = check_handshake_timeout(handshake_timeout)
+        self._shutdown_timeout = check_shutdown_timeout(shutdown_timeout) or SHUTDOWN_TIMEOUT
         self._call_connection_made = call_connection_made
         self._state = _HANDSHAKE
         self._raw: asyncio.Transport | None = None
@@ -119,7 +124,7 @@ class TLSLayer(asyncio.Protocol):
         elif self._state == _WRAPPED:
             self._pump()
         elif self._state == _SHUTDOWN:
-            self._flush_outgoing()
+            self._step_shutdown()
 
     def eof_received(self) -> bool:
         if self._state == _HANDSHAKE:
@@ -129,6 +134,8 @@ class TLSLayer(asyncio.Protocol):
             self._pump()
             if self._state == _WRAPPED:
                 self._app_eof()
+        elif self._state == _SHUTDOWN:
+            self._finish_shutdown()
         # The layer closes the raw transport itself, after its own close_notify.
         return True
 
@@ -321,21 +328,64 @@ class TLSLayer(asyncio.Protocol):
         self._flush_outgoing()
 
     def _shutdown(self) -> None:
+        """Send close_notify, then wait (bounded) for the peer's before closing.
+
+        Closing the socket while the peer still sends (a late session ticket,
+        its own close_notify) would make the kernel answer with a reset, and
+        a reset can destroy data the peer has not read yet; so the layer keeps
+        reading, and discarding, until the peer's close_notify or EOF.
+        """
         if self._state in (_SHUTDOWN, _CLOSED):
             return
         if self._state == _HANDSHAKE:
             self._state = _CLOSED
+            self._cancel_timeout()
             _fail(self._waiter, ConnectionResetError("transport closed during the TLS handshake"))
             if self._raw is not None:
                 self._raw.close()
             return
         self._write_pending()
         self._state = _SHUTDOWN
+        self._timeout_handle = self._loop.call_later(
+            self._shutdown_timeout, self._on_shutdown_timeout
+        )
+        if self._raw is not None:
+            self._raw.resume_reading()
+        self._step_shutdown()
+
+    def _step_shutdown(self) -> None:
+        # Application data still in flight from the peer is dropped: the
+        # application closed, so nothing more is delivered to it.
+        while True:
+            try:
+                if not self._sslobj.read(READ_CHUNK):
+                    break
+            except ssl.SSLWantReadError:
+                break
+            except (ssl.SSLError, OSError, ValueError):
+                break
         try:
             self._sslobj.unwrap()
-        except ssl.SSLError:
-            pass  # close_notify is queued; the peer's reply is not awaited
+        except ssl.SSLWantReadError:
+            self._flush_outgoing()
+            return
+        except (ssl.SSLError, OSError, ValueError):
+            pass
         self._flush_outgoing()
+        self._finish_shutdown()
+
+    def _on_shutdown_timeout(self) -> None:
+        self._timeout_handle = None
+        if self._state == _SHUTDOWN:
+            self._state = _CLOSED
+            if self._raw is not None:
+                self._raw.abort()
+
+    def _finish_shutdown(self) -> None:
+        if self._state != _SHUTDOWN:
+            return
+        self._cancel_timeout()
+        self._state = _CLOSED
         if self._raw is not None:
             self._raw.close()
 

@@ -7,6 +7,7 @@ a far-away safety timer stops it and the test fails with a message instead.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import selectors
 import signal
@@ -30,6 +31,21 @@ class RecordingSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-t
     def select(self, timeout: float | None = None):  # type: ignore[override]
         self.timeouts.append(timeout)
         return super().select(timeout)
+
+
+def _open_fds() -> set[str]:
+    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
+
+
+@pytest.fixture(autouse=True)
+def no_leaks():
+    """Every test here must give back the threads and fds it used."""
+    threads = set(threading.enumerate())
+    fds = _open_fds()
+    yield
+    gc.collect()
+    assert set(threading.enumerate()) <= threads, "a thread was left running"
+    assert _open_fds() <= fds, "a file descriptor was left open"
 
 
 @pytest.fixture

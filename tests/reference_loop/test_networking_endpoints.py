@@ -14,7 +14,7 @@ import tempfile
 
 import pytest
 
-from .test_networking_streams import Recorder, loop, run  # noqa: F401
+from .test_networking_streams import Recorder, loop_fixture, run  # noqa: F401
 
 # -- datagrams -----------------------------------------------------------------
 
@@ -23,13 +23,13 @@ class DatagramRecorder(asyncio.DatagramProtocol):
     def __init__(self, loop):
         self.events = []
         self.lost = loop.create_future()
-        self.got = asyncio.Queue()
+        self.got = []
 
     def connection_made(self, transport):
         self.events.append("made")
 
     def datagram_received(self, data, addr):
-        self.got.put_nowait((data, addr))
+        self.got.append((data, addr))
 
     def error_received(self, exc):
         self.events.append(("error", type(exc).__name__))
@@ -56,7 +56,13 @@ def test_datagram_connected_endpoint(loop):
     data, addr = peer.recvfrom(100)
     assert data == b"two"
     peer.sendto(b"back", addr)
-    assert run(loop, proto.got.get()) == (b"back", peer.getsockname())
+
+    async def until_received():
+        while not proto.got:
+            await asyncio.sleep(0.005)
+
+    run(loop, until_received())
+    assert proto.got == [(b"back", peer.getsockname())]
     assert transport.get_write_buffer_size() == 0
     transport.abort()
     assert run(loop, proto.lost) is None
@@ -219,7 +225,7 @@ def test_unix_server_path_types_and_cleanup(loop):
             got = []
             server = run(loop, loop.create_unix_server(lambda: Recorder(loop), path))
             proto = Recorder(loop)
-            transport, _ = run(loop, loop.create_unix_connection(lambda: proto, path))
+            transport, _ = run(loop, loop.create_unix_connection(lambda p=proto: p, path))
             got.append(transport.get_extra_info("peername"))
             transport.close()
             run(loop, proto.lost)

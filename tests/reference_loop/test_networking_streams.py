@@ -24,8 +24,8 @@ def _open_fds() -> set:
     return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
 
 
-@pytest.fixture
-def loop():
+@pytest.fixture(name="loop")
+def loop_fixture():
     fds = _open_fds()
     threads = set(threading.enumerate())
     lp = reference_loop.new_event_loop()

@@ -15,7 +15,7 @@ import threading
 
 import pytest
 
-from .test_networking_streams import Recorder, loop, run  # noqa: F401
+from .test_networking_streams import TIMEOUT, Recorder, loop_fixture, run  # noqa: F401
 
 trustme = pytest.importorskip("trustme")
 
@@ -34,6 +34,7 @@ def contexts():
 def test_tls_round_trip_with_thread_peer(loop, contexts):
     server_ctx, client_ctx = contexts
     listener = socket.socket()
+    listener.settimeout(TIMEOUT)
     listener.bind(("127.0.0.1", 0))
     listener.listen()
 
@@ -70,6 +71,7 @@ def test_tls_round_trip_with_thread_peer(loop, contexts):
 def test_tls_handshake_failure_never_reaches_protocol(loop, contexts):
     _, client_ctx = contexts
     listener = socket.socket()
+    listener.settimeout(TIMEOUT)
     listener.bind(("127.0.0.1", 0))
     listener.listen()
 
@@ -100,6 +102,7 @@ def test_tls_handshake_failure_never_reaches_protocol(loop, contexts):
 def test_tls_handshake_timeout(loop, contexts):
     _, client_ctx = contexts
     listener = socket.socket()
+    listener.settimeout(TIMEOUT)
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     with pytest.raises(ConnectionAbortedError):
@@ -144,7 +147,7 @@ def test_tls_server_and_sendfile_fallback(loop, contexts, tmp_path):
 
         async def send(self, transport):
             with open(path, "rb") as f:
-                with pytest.raises(asyncio.SendfileNotFoundError):
+                with pytest.raises(asyncio.SendfileNotAvailableError):
                     await loop.sendfile(transport, f, fallback=False)
                 sent = await loop.sendfile(transport, f)
                 assert f.tell() == len(data)
@@ -156,7 +159,7 @@ def test_tls_server_and_sendfile_fallback(loop, contexts, tmp_path):
 
     def client():
         with client_ctx.wrap_socket(
-            socket.create_connection(addr), server_hostname="localhost"
+            socket.create_connection(addr, timeout=TIMEOUT), server_hostname="localhost"
         ) as tls:
             got = bytearray()
             while True:
