@@ -111,20 +111,25 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Wrap a connected socket; for TLS, return once the handshake is done."""
         loop: Any = self
-        protocol = protocol_factory()
         waiter = loop.create_future()
-        if ssl:
-            context = _ssl_context(ssl)
-            layer = TLSLayer(
-                loop,
-                protocol,
-                context,
-                waiter,
-                server_side=server_side,
-                server_hostname=server_hostname,
-                handshake_timeout=ssl_handshake_timeout,
-                shutdown_timeout=ssl_shutdown_timeout,
-            )
+        try:
+            protocol = protocol_factory()
+            layer = None
+            if ssl:
+                layer = TLSLayer(
+                    loop,
+                    protocol,
+                    _ssl_context(ssl),
+                    waiter,
+                    server_side=server_side,
+                    server_hostname=server_hostname,
+                    handshake_timeout=ssl_handshake_timeout,
+                    shutdown_timeout=ssl_shutdown_timeout,
+                )
+        except BaseException:
+            sock.close()
+            raise
+        if layer is not None:
             raw = SocketStreamTransport(loop, sock, layer, server=server)
             transport: asyncio.BaseTransport = layer._transport
         else:
@@ -156,12 +161,7 @@ class NetworkingMixin:
                     if isinstance(exc, (SystemExit, KeyboardInterrupt)):
                         raise
                     conn.close()
-                    loop.call_exception_handler(
-                        {
-                            "message": "Error on transport creation for incoming connection",
-                            "exception": exc,
-                        }
-                    )
+                    _report_incoming_failure(loop, exc)
                     return
                 SocketStreamTransport(loop, conn, protocol, server=server)
                 return
@@ -176,7 +176,7 @@ class NetworkingMixin:
                     server=server,
                 )
             )
-            task.add_done_callback(_quiet_handshake_result)
+            task.add_done_callback(_incoming_tls_result)
 
         return accept
 
@@ -638,7 +638,11 @@ class NetworkingMixin:
                 break
             else:
                 raise errors[0]
-        protocol = protocol_factory()
+        try:
+            protocol = protocol_factory()
+        except BaseException:
+            sock.close()
+            raise
         waiter = loop.create_future()
         transport = DatagramSocketTransport(loop, sock, protocol, remote, waiter)
         try:
@@ -992,10 +996,28 @@ def _check_sendfile_arguments(file: Any, offset: Any, count: Any) -> None:
             raise ValueError(f"count must be a positive integer (got {count!r})")
 
 
-def _quiet_handshake_result(task: asyncio.Task) -> None:
-    """A failed server-side handshake only ends that connection (like the stdlib)."""
-    if not task.cancelled():
-        task.exception()
+def _report_incoming_failure(loop: Any, exc: BaseException) -> None:
+    """A connection the server could not set up only ends that connection.
+
+    Like the stdlib, the failure reaches the exception handler in debug mode
+    only: a client that sends garbage instead of a TLS hello is routine for a
+    server, not an error of the program.
+    """
+    if loop.get_debug():
+        loop.call_exception_handler(
+            {
+                "message": "Error on transport creation for incoming connection",
+                "exception": exc,
+            }
+        )
+
+
+def _incoming_tls_result(task: asyncio.Task) -> None:
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        _report_incoming_failure(task.get_loop(), exc)
 
 
 __all__: Iterable[str] = ["NetworkingMixin"]

@@ -13,12 +13,10 @@ CASES = {
     "sigchld_ignored_loop": (
         [
             "AbstractChildWatcher.add_child_handler/callback-on-exit/",
-            "AbstractChildWatcher.attach_loop/attaches/",
         ],
         [
             "AbstractChildWatcher.add_child_handler/callback-on-exit/called-with-pid-returncode-args[safe]",
             "AbstractChildWatcher.add_child_handler/callback-on-exit/called-with-pid-returncode-args[fast]",
-            "AbstractChildWatcher.attach_loop/attaches/reattached-still-delivers[safe]",
         ],
     ),
 }

@@ -282,6 +282,9 @@ class CaseContext:
 
         return {
             "__builtins__": builtins,
+            # Some stdlib code reads its caller's module name (3.12's deprecation
+            # warnings in get_event_loop do), so case code needs one.
+            "__name__": "__conformance_case__",
             "asyncio": asyncio,
             "concurrent": concurrent,
             "contextvars": contextvars,

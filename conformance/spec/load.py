@@ -27,6 +27,8 @@ from .yamlload import Located, load_yaml
 DEFAULT_TIMEOUT = 10.0
 #: Spec code must use the watched protocol classes in scope, so the machines see every call.
 _UNWATCHED_PROTOCOL = re.compile(r"\basyncio\.(Base|Buffered|Datagram|Subprocess)?Protocol\b")
+#: Keys of a parameter row that are not variables for the code.
+_ROW_KEYS = ("id", "expect", "python", "platforms", "requires")
 _RESERVED_PARAM_NAMES = {"loop", "trace", "check", "equal", "raises", "tick", "asyncio"}
 
 
@@ -116,6 +118,9 @@ def load_suite(root: Path | None = None, *, check_semantics: bool = True) -> Sui
         seen[case.id] = case
     if problems:
         raise UsageError(problems)
+    if not machines and root != specs_dir():
+        # A single file or another folder is still watched by the bundled machines.
+        machines = load_suite(specs_dir() / "state-machines.yaml").machines
     return Suite(cases=cases, files=[_display(p) for p in files], machines=machines)
 
 
@@ -201,12 +206,19 @@ def _case_problems(doc: Located, at: tuple, case: dict) -> Iterable[Problem]:
     expects = [(at + ("expect",), case.get("expect") or {})]
     for i, row in enumerate(case.get("params") or []):
         expects.append((at + ("params", i, "expect"), row.get("expect") or {}))
+        yield from _marker_problems(doc, at + ("params", i), row)
         clash = _RESERVED_PARAM_NAMES & set(row)
         if clash:
             yield doc.problem(at + ("params", i), f"parameter names shadow helpers: {sorted(clash)}")
     ids = [row["id"] for row in case.get("params") or []]
     if len(ids) != len(set(ids)):
         yield doc.problem(at + ("params",), "parameter row ids must be unique")
+    for where, value in expects + [(at + ("params",), case.get("params") or [])]:
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError) as exc:
+            yield doc.problem(where, f"values must be plain data (str, int, float, bool, null, "
+                                     f"lists, mappings), because cases travel as JSON: {exc}")
     for where, expect in expects:
         for name in _type_names(expect):
             try:
@@ -265,11 +277,15 @@ def _expand(doc: Located, start: int) -> list[Case]:
                     case_full_id = f"{api}/{clause_id}/{case_id}"
                     params: dict = {}
                     line = doc.where(at)[0] or 1
+                    row_markers = case_markers
                     if row is not None:
                         expect.update(row.get("expect") or {})
-                        params = {k: v for k, v in row.items() if k not in ("id", "expect")}
+                        params = {k: v for k, v in row.items() if k not in _ROW_KEYS}
+                        row_markers = case_markers.merged(row.get("python"), row.get("platforms"),
+                                                          row.get("requires"))
                         case_full_id += f"[{row['id']}]"
                         line = doc.where(at + ("params", i))[0] or line
                     out.append(Case(id=case_full_id, line=line, order=start + len(out),
-                                    params=params, expect=expect, **base))
+                                    params=params, expect=expect,
+                                    **dict(base, markers=row_markers)))
     return out

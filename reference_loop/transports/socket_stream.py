@@ -108,6 +108,10 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         self._sendfile_busy = False
         self._empty_waiters: list = []
         self._sendfile_wakeup: asyncio.Future | None = None
+        # Set by the TLS layer: bytes the application never asked for (session
+        # tickets, a close_notify) are read and dropped before closing, so the
+        # kernel ends the connection with FIN instead of a reset.
+        self._discard_unread_on_close = False
         set_tcp_nodelay(sock)
         if server is not None:
             server._attach(self)
@@ -371,6 +375,8 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
                     _resolve(self._sendfile_wakeup, None)
             sock, self._sock = self._sock, None
             if sock is not None:
+                if self._discard_unread_on_close:
+                    _discard_unread(sock)
                 sock.close()
             server, self._server = self._server, None
             if server is not None:
@@ -452,6 +458,17 @@ _SENDFILE_UNSUPPORTED = {
     for name in ("ENOTSOCK", "ENOTSUP", "EOPNOTSUPP", "EINVAL", "ENOSYS")
     if hasattr(errno, name)
 }
+
+
+def _discard_unread(sock: socket.socket, limit: int = 1 << 20) -> None:
+    try:
+        while limit > 0:
+            data = sock.recv(min(limit, READ_CHUNK))
+            if not data:
+                return
+            limit -= len(data)
+    except OSError:
+        pass
 
 
 def _resolve(waiter: asyncio.Future, value: Any) -> None:

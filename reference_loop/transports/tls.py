@@ -114,6 +114,8 @@ class TLSLayer(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._raw = transport  # type: ignore[assignment]
+        if hasattr(transport, "_discard_unread_on_close"):
+            transport._discard_unread_on_close = True  # type: ignore[attr-defined]
         self._timeout_handle = self._loop.call_later(self._handshake_timeout, self._on_timeout)
         self._step_handshake()
 
@@ -130,10 +132,11 @@ class TLSLayer(asyncio.Protocol):
         if self._state == _HANDSHAKE:
             self._handshake_failed(ConnectionResetError("Connection lost during the TLS handshake"))
         elif self._state == _WRAPPED:
+            # The pump meets the end of the stream after any data still
+            # buffered; while the application has paused reading it waits.
             self._incoming.write_eof()
-            self._pump()
-            if self._state == _WRAPPED:
-                self._app_eof()
+            if not self._app_reading_paused:
+                self._pump()
         elif self._state == _SHUTDOWN:
             self._finish_shutdown()
         # The layer closes the raw transport itself, after its own close_notify.

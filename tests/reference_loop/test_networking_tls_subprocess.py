@@ -263,3 +263,99 @@ def test_subprocess_close_kills_and_stderr_stdout(loop):
 def test_subprocess_exec_forbidden_arguments(loop, kwargs):
     with pytest.raises(ValueError):
         run(loop, loop.subprocess_exec(asyncio.SubprocessProtocol, sys.executable, **kwargs))
+
+
+def test_tls_buffered_protocol_pause_holds_eof_behind_data(loop, contexts):
+    server_ctx, client_ctx = contexts
+    listener = socket.socket()
+    listener.settimeout(TIMEOUT)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def peer():
+        conn, _ = listener.accept()
+        tls = server_ctx.wrap_socket(conn, server_side=True)
+        tls.sendall(bytes(range(100)))
+        tls.close()  # no close_notify: a plain TCP FIN after the data
+
+    class Slow(asyncio.BufferedProtocol):
+        def __init__(self):
+            self.buf = bytearray(7)
+            self.data = bytearray()
+            self.events = []
+            self.lost = loop.create_future()
+
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def get_buffer(self, sizehint):
+            assert "eof" not in self.events
+            return self.buf
+
+        def buffer_updated(self, nbytes):
+            assert self.transport.is_reading()
+            self.data += self.buf[:nbytes]
+            self.transport.pause_reading()
+            loop.call_later(0.005, self.transport.resume_reading)
+
+        def eof_received(self):
+            self.events.append("eof")
+
+        def connection_lost(self, exc):
+            self.events.append("lost")
+            self.lost.set_result(exc)
+
+    thread = threading.Thread(target=peer)
+    thread.start()
+    proto = Slow()
+    run(
+        loop,
+        loop.create_connection(
+            lambda: proto, *listener.getsockname(), ssl=client_ctx, server_hostname="localhost"
+        ),
+    )
+    run(loop, proto.lost)
+    assert bytes(proto.data) == bytes(range(100))
+    assert proto.events == ["eof", "lost"]
+    thread.join()
+    listener.close()
+
+
+def test_tls_close_waits_for_peer_close_notify(loop, contexts):
+    server_ctx, client_ctx = contexts
+    listener = socket.socket()
+    listener.settimeout(TIMEOUT)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    received = []
+
+    def peer():
+        conn, _ = listener.accept()
+        tls = server_ctx.wrap_socket(conn, server_side=True)
+        total = 0
+        while True:
+            chunk = tls.recv(1 << 16)
+            if not chunk:
+                break
+            total += len(chunk)
+        received.append(total)
+        tls.unwrap().close()
+
+    thread = threading.Thread(target=peer)
+    thread.start()
+    proto = Recorder(loop)
+    transport, _ = run(
+        loop,
+        loop.create_connection(
+            lambda: proto, *listener.getsockname(), ssl=client_ctx, server_hostname="localhost"
+        ),
+    )
+    transport.write(b"q" * 3_000_000)
+    transport.close()
+    assert transport.is_closing()
+    assert run(loop, proto.lost) is None
+    thread.join()
+    assert received == [3_000_000]
+    assert proto.events[0] == "made" and proto.events[-1] == "lost"
+    assert "eof" not in proto.events and "data" not in proto.events
+    listener.close()
