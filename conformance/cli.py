@@ -59,8 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--html", type=Path, metavar="PATH", help="write the HTML report here")
     run.add_argument("--report-dir", type=Path, metavar="DIR",
                      help="write results.json, junit.xml, report.html, summary.md and badges here")
-    run.add_argument("--specs", type=Path, metavar="PATH", help="a spec file or folder "
-                                                                "(default: the bundled specs)")
+    run.add_argument("--specs", type=Path, action="append", metavar="PATH",
+                     help="a spec file or folder, repeatable (default: the bundled specs)")
     run.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
 
     ll = sub.add_parser("list-loops", help="list registered loops")
@@ -69,10 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list-specs", help="list cases")
     ls.add_argument("--json", action="store_true", help="one JSON object per line")
     ls.add_argument("-k", "--select", action="append", default=[], metavar="PATTERN")
-    ls.add_argument("--specs", type=Path, metavar="PATH")
+    ls.add_argument("--specs", type=Path, action="append", metavar="PATH")
 
     vs = sub.add_parser("validate-specs", help="check spec files; exit 2 on any problem")
-    vs.add_argument("path", nargs="?", type=Path)
+    vs.add_argument("path", nargs="*", type=Path, help="spec files or folders (default: the bundled specs)")
     vs.add_argument("--require-complete", action="store_true",
                     help="also fail when an inventory id has no spec")
 
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--loop", required=True)
     rp.add_argument("--timeout-multiplier", type=float, default=1.0)
     rp.add_argument("--debug-mode", action="store_true")
-    rp.add_argument("--specs", type=Path, metavar="PATH")
+    rp.add_argument("--specs", type=Path, action="append", metavar="PATH")
 
     rr = sub.add_parser("report", help="render reports from a saved results JSON")
     rr.add_argument("results", type=Path)
@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("--badges", type=Path, metavar="DIR")
     am = sub.add_parser("ambiguities", help="write the ambiguity register (Markdown) from the specs")
     am.add_argument("--output", type=Path, metavar="PATH", help="default: standard output")
-    am.add_argument("--specs", type=Path, metavar="PATH")
+    am.add_argument("--specs", type=Path, action="append", metavar="PATH")
     return parser
 
 

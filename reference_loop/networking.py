@@ -92,8 +92,51 @@ def _merge_errors(errors: List[BaseException], all_errors: bool) -> BaseExceptio
     return OSError("Multiple exceptions: {}".format(", ".join(str(exc) for exc in errors)))
 
 
+def _numeric_addrinfo(host: Any, port: Any, family: int, type_: int, proto: int) -> list | None:
+    """getaddrinfo's answer for a numeric IP and port, computed without a lookup.
+
+    Resolving "127.0.0.1" needs no resolver; answering directly keeps
+    connections to literal addresses off the executor thread, as the stdlib
+    does.
+    """
+    if not isinstance(host, str) or "%" in host:
+        return None
+    if isinstance(port, bytes):
+        port = port.decode("ascii", "replace")
+    if isinstance(port, str):
+        if not port.isdigit():
+            return None
+        port = int(port)
+    if port is None:
+        port = 0
+    if not isinstance(port, int) or isinstance(port, bool):
+        return None
+    proto = proto or (socket.IPPROTO_TCP if type_ == socket.SOCK_STREAM else socket.IPPROTO_UDP)
+    for af in (socket.AF_INET, getattr(socket, "AF_INET6", None)):
+        if af is None or family not in (0, af):
+            continue
+        try:
+            socket.inet_pton(af, host)
+        except (OSError, ValueError):
+            continue
+        address = (host, port) if af == socket.AF_INET else (host, port, 0, 0)
+        return [(af, type_, proto, "", address)]
+    return None
+
+
 class NetworkingMixin:
     """Streams, servers, TLS, datagrams, pipes, sendfile and subprocesses."""
+
+    async def _resolve(
+        self, host: Any, port: Any, family: int, type_: int, proto: int, flags: int
+    ) -> list:
+        infos = _numeric_addrinfo(host, port, family, type_, proto)
+        if infos is None:
+            loop: Any = self
+            infos = await loop.getaddrinfo(
+                host, port, family=family, type=type_, proto=proto, flags=flags
+            )
+        return list(infos)
 
     # -- helpers --------------------------------------------------------------------
 
@@ -248,7 +291,6 @@ class NetworkingMixin:
         ``loop.create_connection/local-addr``,
         ``loop.create_connection/tcp-nodelay``.
         """
-        loop: Any = self
         if server_hostname is not None and not ssl:
             raise ValueError("server_hostname is only meaningful with ssl")
         if ssl and server_hostname is None:
@@ -259,15 +301,13 @@ class NetworkingMixin:
         if host is not None or port is not None:
             if sock is not None:
                 raise ValueError("host/port and sock can not be specified at the same time")
-            infos = await loop.getaddrinfo(
-                host, port, family=family, type=socket.SOCK_STREAM, proto=proto, flags=flags
-            )
+            infos = await self._resolve(host, port, family, socket.SOCK_STREAM, proto, flags)
             if not infos:
                 raise OSError("getaddrinfo() returned empty list")
             local_infos = None
             if local_addr is not None:
-                local_infos = await loop.getaddrinfo(
-                    *local_addr, family=family, type=socket.SOCK_STREAM, proto=proto, flags=flags
+                local_infos = await self._resolve(
+                    *local_addr, family, socket.SOCK_STREAM, proto, flags
                 )
                 if not local_infos:
                     raise OSError("getaddrinfo() returned empty list")
@@ -660,7 +700,6 @@ class NetworkingMixin:
         proto: int,
         flags: int,
     ) -> List[Tuple[Tuple[int, int], Tuple[Any, Any]]]:
-        loop: Any = self
         if not (local_addr or remote_addr):
             if family == 0:
                 raise ValueError("unexpected address family")
@@ -678,9 +717,7 @@ class NetworkingMixin:
                 continue
             if not (isinstance(addr, tuple) and len(addr) == 2):
                 raise TypeError("2-tuple is expected")
-            infos = await loop.getaddrinfo(
-                *addr, family=family, type=socket.SOCK_DGRAM, proto=proto, flags=flags
-            )
+            infos = await self._resolve(*addr, family, socket.SOCK_DGRAM, proto, flags)
             if not infos:
                 raise OSError("getaddrinfo() returned empty list")
             for af, _, prot, _, address in infos:

@@ -30,6 +30,9 @@ from .compile import CASE_FUNCTION, compile_case
 from .helpers import CaseContext, CaseFailure, SetupError, plain, resolve_type, same, short_repr
 from .isolation import Snapshot
 
+#: Loops that refused to close; see _Run.teardown.
+_UNCLOSABLE: list = []
+
 #: Warnings that always mean something was left undone.
 ALARMING_WARNINGS = (RuntimeWarning, ResourceWarning)
 
@@ -92,6 +95,7 @@ class _Run:
         self.multiplier = multiplier
         self.value: Any = None
         self.error: Optional[BaseException] = None
+        self.error_tb = ""
         self.teardown_error: Optional[str] = None
         self.cleanup_errors: list = []
 
@@ -111,11 +115,26 @@ class _Run:
                 self.value = function()
         except (KeyboardInterrupt, SystemExit) as exc:
             if passthrough and isinstance(exc, passthrough):
-                self.error = exc
+                self._keep_error(exc)
             else:
                 raise
         except BaseException as exc:
-            self.error = exc
+            self._keep_error(exc)
+
+    def _keep_error(self, exc: BaseException) -> None:
+        """Keep the exception but not its frames.
+
+        Frames hold the case's objects alive; if they died only after this case
+        was judged, their "never awaited" or "unclosed" warnings would be blamed
+        on the next case in the worker.
+        """
+        self.error = exc
+        self.error_tb = _format_exc(exc)
+        seen = set()
+        while exc is not None and id(exc) not in seen:
+            seen.add(id(exc))
+            exc.__traceback__ = None
+            exc = exc.__cause__ or exc.__context__
 
     def _expected_base_exception(self) -> Optional[type]:
         raises = self.expect.get("raises")
@@ -141,19 +160,30 @@ class _Run:
             self.teardown_error = f"running the loop after the case raised {type(exc).__name__}: {exc}"
 
     def teardown(self, loop: Any) -> None:
+        """Shut the loop down as asyncio.run() would, then close it, whatever fails."""
         gc.collect()
-        try:
-            if not loop.is_closed():
-                if loop.is_running():
-                    self.teardown_error = "the loop was still running after the case"
-                    return
-                loop.run_until_complete(loop.shutdown_asyncgens())
-                shutdown_executor = getattr(loop, "shutdown_default_executor", None)
-                if shutdown_executor is not None:
-                    loop.run_until_complete(shutdown_executor())
-                loop.close()
-        except BaseException as exc:
-            self.teardown_error = f"tearing the loop down raised {type(exc).__name__}: {exc}\n{_format_exc(exc)}"
+        if loop.is_closed():
+            gc.collect()
+            return
+        if loop.is_running():
+            self.teardown_error = "the loop was still running after the case"
+            return
+        steps = [lambda: loop.set_task_factory(None),  # a case's broken factory must not stop us
+                 lambda: loop.run_until_complete(loop.shutdown_asyncgens())]
+        if hasattr(loop, "shutdown_default_executor"):
+            steps.append(lambda: loop.run_until_complete(loop.shutdown_default_executor()))
+        steps.append(loop.close)
+        for step in steps:
+            try:
+                step()
+            except BaseException as exc:
+                if self.teardown_error is None:
+                    self.teardown_error = (f"tearing the loop down raised {type(exc).__name__}: "
+                                           f"{exc}\n{_format_exc(exc)}")
+        if not loop.is_closed():
+            # Keep it alive for good: if it were collected later, its __del__
+            # could close fds that by then belong to another case's loop.
+            _UNCLOSABLE.append(loop)
         gc.collect()
 
     # -- judging ---------------------------------------------------------------
@@ -196,7 +226,7 @@ class _Run:
             raise error
         if isinstance(error, CaseFailure):
             problems.append({"message": str(error), "expected": error.expected,
-                             "actual": error.actual, "traceback": _format_exc(error)})
+                             "actual": error.actual, "traceback": self.error_tb})
             return
         if raises is not None:
             spec = {"type": raises} if isinstance(raises, str) else raises
@@ -209,17 +239,17 @@ class _Run:
             elif not isinstance(error, exc_type):
                 problems.append({"message": f"expected {spec['type']}, got {type(error).__name__}: {error}",
                                  "expected": want, "actual": f"{type(error).__name__}: {error}",
-                                 "traceback": _format_exc(error)})
+                                 "traceback": self.error_tb})
             elif spec.get("match") and not re.search(spec["match"], str(error)):
                 problems.append({"message": f"{spec['type']} raised, but its message {str(error)!r} "
                                             f"does not match {spec['match']!r}",
                                  "expected": want, "actual": f"{type(error).__name__}: {error}",
-                                 "traceback": _format_exc(error)})
+                                 "traceback": self.error_tb})
             return
         if error is not None:
             problems.append({"message": f"unexpected {type(error).__name__}: {error}",
                              "expected": "no exception", "actual": f"{type(error).__name__}: {error}",
-                             "traceback": _format_exc(error)})
+                             "traceback": self.error_tb})
             return
         if "returns" in self.expect and not same(self.value, self.expect["returns"]):
             problems.append({"message": f"returned {short_repr(plain(self.value))}, "
@@ -366,8 +396,9 @@ def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0
             result["message"] = "; ".join(filter(None, [result["message"]] + leaks))
         return _finish(started, result)
     finally:
+        # Leaked fds are reported, never closed here: the objects that own them
+        # would close them again later, possibly after the number was reused.
         snapshot.reap_children()
-        snapshot.close_new_fds()
         snapshot.restore()
 
 

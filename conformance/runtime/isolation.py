@@ -135,15 +135,6 @@ class Snapshot:
             except OSError:
                 pass
 
-    def close_new_fds(self) -> None:
-        """Close fds a case leaked, so that one leak is reported once, not forever."""
-        for fd in open_fds():
-            if fd not in self.fds:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-
     def restore(self) -> list[str]:
         """Put global state back; return a note for everything that had changed."""
         changed = []

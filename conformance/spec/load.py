@@ -69,13 +69,16 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def load_suite(root: Path | None = None, *, check_semantics: bool = True) -> Suite:
-    """Load every spec file under ``root`` (default: the bundled specs)."""
-    root = root or specs_dir()
+def load_suite(roots: Path | list[Path] | None = None, *, check_semantics: bool = True) -> Suite:
+    """Load every spec file under ``roots`` (files or folders; default: the bundled specs)."""
+    if not roots:
+        roots = [specs_dir()]
+    elif isinstance(roots, Path):
+        roots = [roots]
     problems: list[Problem] = []
     cases: list[Case] = []
     machines: dict = {}
-    files = spec_files(root)
+    files = [f for root in roots for f in spec_files(root)]
     for path in files:
         display = _display(path)
         try:
@@ -118,7 +121,7 @@ def load_suite(root: Path | None = None, *, check_semantics: bool = True) -> Sui
         seen[case.id] = case
     if problems:
         raise UsageError(problems)
-    if not machines and root != specs_dir():
+    if not machines and roots != [specs_dir()]:
         # A single file or another folder is still watched by the bundled machines.
         machines = load_suite(specs_dir() / "state-machines.yaml").machines
     return Suite(cases=cases, files=[_display(p) for p in files], machines=machines)
