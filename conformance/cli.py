@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "default: the reference loop and the stdlib loop)")
     run.add_argument("-k", "--select", action="append", default=[], metavar="PATTERN",
                      help="run only cases whose id contains PATTERN (repeatable)")
+    run.add_argument("--section", action="append", default=[], metavar="NAME",
+                     help="run only this inventory section (repeatable)")
     run.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
                      help="worker processes (default: one per core)")
     run.add_argument("--timeout-multiplier", type=float, default=1.0, metavar="F",
@@ -69,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls = sub.add_parser("list-specs", help="list cases")
     ls.add_argument("--json", action="store_true", help="one JSON object per line")
     ls.add_argument("-k", "--select", action="append", default=[], metavar="PATTERN")
+    ls.add_argument("--section", action="append", default=[], metavar="NAME")
     ls.add_argument("--specs", type=Path, action="append", metavar="PATH")
 
     vs = sub.add_parser("validate-specs", help="check spec files; exit 2 on any problem")

@@ -35,7 +35,7 @@ def cmd_validate_specs(args: argparse.Namespace, argv: list[str]) -> int:
 
 def cmd_list_specs(args: argparse.Namespace, argv: list[str]) -> int:
     suite = _suite(args.specs)
-    for case in suite.select(args.select):
+    for case in suite.select(args.select, args.section):
         if args.json:
             print(json.dumps(case.listing()))
         else:
@@ -98,13 +98,18 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
         timeout_multiplier=args.timeout_multiplier, repeat=args.repeat,
         debug_mode=args.debug_mode, expectations=args.expectations,
         default_expectations=not args.no_default_expectations,
-        allow_xpass=args.allow_xpass, argv=argv,
+        allow_xpass=args.allow_xpass, argv=argv, sections=args.section,
     )
     suite = _suite(args.specs)
-    if args.select and not suite.select(args.select):
-        raise UsageError(f"-k {' '.join(args.select)}: no case id contains that")
+    from .spec.inventory import load_inventory
+
+    unknown = [s for s in args.section if s not in load_inventory().sections]
+    if unknown:
+        raise UsageError(f"--section: unknown section(s) {', '.join(unknown)}")
+    if (args.select or args.section) and not suite.select(args.select, args.section):
+        raise UsageError("-k/--section: no case matches that selection")
     progress = Progress(args.quiet)
-    selected = len(suite.select(args.select))
+    selected = len(suite.select(args.select, args.section))
     started: set = set()
 
     def on_result(adapter, result: dict) -> None:

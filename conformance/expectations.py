@@ -90,7 +90,7 @@ class ExpectationFile:
         return self.loop is None or self.loop == loop_name
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator() -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(SCHEMA)
 

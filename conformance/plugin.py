@@ -79,7 +79,7 @@ _STATE = pytest.StashKey[_PluginState]()
 
 
 class SpecFile(pytest.File):
-    def collect(self) -> Iterator["SpecItem"]:
+    def collect(self) -> Iterator[SpecItem]:
         state = self.config.stash[_STATE]
         here = str(self.path)
         for case in state.suite.cases:

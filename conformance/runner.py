@@ -28,6 +28,7 @@ from .spec.model import Case, Suite
 class RunOptions:
     loops: list[str]
     select: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
     jobs: int = 0
     timeout_multiplier: float = 1.0
     repeat: int = 1
@@ -155,7 +156,7 @@ def run(suite: Suite, options: RunOptions,
     adapters = [resolve_adapter(ref) for ref in options.loops]
     # Expectations are checked up front so that a bad file stops the run before any case.
     expectations = {a.name: collect_expectations(options, a) for a in adapters}
-    cases = suite.select(options.select)
+    cases = suite.select(options.select, options.sections)
     started = time.monotonic()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     runs = []

@@ -10,12 +10,7 @@ docs without reading the scheduler.
 ``NetworkingMixin`` must come before the core class in the MRO so that its
 methods replace the core's ``NotImplementedError`` stubs.
 
-Clauses (by method): ``loop.create_connection/*``, ``loop.create_server/*``,
-``loop.create_unix_connection/*``, ``loop.create_unix_server/*``,
-``loop.connect_accepted_socket/*``, ``loop.create_datagram_endpoint/*``,
-``loop.connect_read_pipe/*``, ``loop.connect_write_pipe/*``,
-``loop.start_tls/*``, ``loop.sendfile/*``, ``loop.subprocess_exec/*``,
-``loop.subprocess_shell/*``; the individual ids are in each docstring.
+Each method's docstring names the spec clauses (or spec section) it answers.
 """
 
 from __future__ import annotations
@@ -284,12 +279,8 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Open a stream connection; addresses are tried one after another.
 
-        Clauses: ``loop.create_connection/returns-transport-protocol``,
-        ``loop.create_connection/sock-excludes-host-port``,
-        ``loop.create_connection/server-hostname-requires-ssl``,
-        ``loop.create_connection/server-hostname-required-without-host``,
-        ``loop.create_connection/local-addr``,
-        ``loop.create_connection/tcp-nodelay``.
+        Specs: section ``network-connections`` (not written yet when this was;
+        the behaviour follows the docs' synopsis and argument list).
         """
         if server_hostname is not None and not ssl:
             raise ValueError("server_hostname is only meaningful with ssl")
@@ -348,9 +339,7 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Connect to a Unix socket path (str, bytes, Path or abstract name).
 
-        Clauses: ``loop.create_unix_connection/path-types``,
-        ``loop.create_unix_connection/abstract-path``,
-        ``loop.create_unix_connection/path-or-sock``.
+        Specs: section ``network-connections`` (pending).
         """
         loop: Any = self
         if ssl:
@@ -394,8 +383,8 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Wrap a socket accepted outside asyncio; TLS runs server-side.
 
-        Clauses: ``loop.connect_accepted_socket/returns-transport-protocol``,
-        ``loop.connect_accepted_socket/ssl-server-side``.
+        Specs: section ``network-servers`` (pending); the stream kinds of
+        ``transport-hierarchy/stream-methods-return-transport``.
         """
         if sock.type != socket.SOCK_STREAM:
             raise ValueError(f"A Stream Socket was expected, got {sock!r}")
@@ -432,10 +421,8 @@ class NetworkingMixin:
     ) -> Server:
         """Listen on every address *host* resolves to (all interfaces if empty).
 
-        Clauses: ``loop.create_server/host-none-all-interfaces``,
-        ``loop.create_server/host-sequence``, ``loop.create_server/sock``,
-        ``loop.create_server/backlog``, ``loop.create_server/reuse-port``,
-        ``loop.create_server/start-serving-false``.
+        Specs: section ``network-servers`` (pending); the ``[tls-server]`` rows
+        of the transport and protocol clauses run through it.
         """
         loop: Any = self
         if isinstance(ssl, bool):
@@ -542,9 +529,7 @@ class NetworkingMixin:
     ) -> Server:
         """Listen on a Unix socket path; a stale socket file there is replaced.
 
-        Clauses: ``loop.create_unix_server/path-types``,
-        ``loop.create_unix_server/abstract-path``,
-        ``loop.create_unix_server/path-or-sock``.
+        Specs: section ``network-servers`` (pending).
         """
         loop: Any = self
         if isinstance(ssl, bool):
@@ -614,10 +599,8 @@ class NetworkingMixin:
         ``reuse_address=True`` is refused: SO_REUSEADDR on UDP lets another
         process steal the port's traffic, which is why the stdlib dropped it.
 
-        Clauses: ``loop.create_datagram_endpoint/local-addr``,
-        ``loop.create_datagram_endpoint/remote-addr``,
-        ``loop.create_datagram_endpoint/sock-excludes-addresses``,
-        ``loop.create_datagram_endpoint/allow-broadcast``.
+        Specs: ``transport-hierarchy/datagram-method`` and the
+        ``DatagramTransport`` clauses; section ``network-connections`` (pending).
         """
         loop: Any = self
         if reuse_address:
@@ -738,8 +721,7 @@ class NetworkingMixin:
     async def connect_read_pipe(
         self, protocol_factory: ProtocolFactory, pipe: Any
     ) -> Tuple[asyncio.ReadTransport, Any]:
-        """Clauses: ``loop.connect_read_pipe/returns-read-transport``,
-        ``loop.connect_read_pipe/sets-non-blocking``."""
+        """Specs: ``transport-hierarchy/pipe-methods``; section ``pipes`` (pending)."""
         loop: Any = self
         protocol = protocol_factory()
         waiter = loop.create_future()
@@ -754,8 +736,7 @@ class NetworkingMixin:
     async def connect_write_pipe(
         self, protocol_factory: ProtocolFactory, pipe: Any
     ) -> Tuple[asyncio.WriteTransport, Any]:
-        """Clauses: ``loop.connect_write_pipe/returns-write-transport``,
-        ``loop.connect_write_pipe/sets-non-blocking``."""
+        """Specs: ``transport-hierarchy/pipe-methods``; section ``pipes`` (pending)."""
         loop: Any = self
         protocol = protocol_factory()
         waiter = loop.create_future()
@@ -785,8 +766,7 @@ class NetworkingMixin:
         The protocol is not told ``connection_made`` again: it is already
         connected, it just has to use the new transport from now on.
 
-        Clauses: ``loop.start_tls/returns-new-transport``,
-        ``loop.start_tls/server-side``, ``loop.start_tls/requires-sslcontext``.
+        Specs: section ``tls-upgrade`` (pending).
         """
         loop: Any = self
         if _ssl is None or not isinstance(sslcontext, _ssl.SSLContext):
@@ -837,10 +817,7 @@ class NetworkingMixin:
     ) -> int:
         """Send a file: ``os.sendfile`` on plain sockets, read+write otherwise.
 
-        Clauses: ``loop.sendfile/returns-bytes-sent``,
-        ``loop.sendfile/offset-and-count``,
-        ``loop.sendfile/file-position-updated``,
-        ``loop.sendfile/fallback-false-raises``.
+        Specs: section ``transferring-files`` (pending).
         """
         _check_sendfile_arguments(file, offset, count)
         if transport.is_closing():
@@ -903,10 +880,14 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.SubprocessTransport, Any]:
         """Start ``program *args`` without a shell.
 
-        Clauses: ``loop.subprocess_exec/forbids-shell``,
-        ``loop.subprocess_exec/forbids-bufsize``,
-        ``loop.subprocess_exec/forbids-universal-newlines``,
-        ``loop.subprocess_exec/stderr-stdout``.
+        Clauses: ``loop.subprocess_exec/argv-from-args``,
+        ``loop.subprocess_exec/no-shell``, ``loop.subprocess_exec/bytes-args``,
+        ``loop.subprocess_exec/returns-pair``, ``loop.subprocess_exec/stdin``,
+        ``loop.subprocess_exec/stdout``, ``loop.subprocess_exec/stderr``,
+        ``loop.subprocess_exec/stderr-to-stdout``, ``loop.subprocess_exec/none-inherits``,
+        ``loop.subprocess_exec/popen-kwargs``, ``loop.subprocess_exec/forbidden-kwargs``,
+        ``loop.subprocess_exec/text-mode-rejected``,
+        ``loop.subprocess_exec/close-kills-running-child``.
         """
         if universal_newlines:
             raise ValueError("universal_newlines must be False")
@@ -941,9 +922,10 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.SubprocessTransport, Any]:
         """Start *cmd* through the platform shell.
 
-        Clauses: ``loop.subprocess_shell/cmd-str-or-bytes``,
-        ``loop.subprocess_shell/forbids-bufsize``,
-        ``loop.subprocess_shell/forbids-universal-newlines``.
+        Clauses: ``loop.subprocess_shell/shell-command``,
+        ``loop.subprocess_shell/returns-pair``, ``loop.subprocess_shell/remaining-arguments``,
+        ``loop.subprocess_shell/forbidden-kwargs``,
+        ``loop.subprocess_shell/cmd-must-be-a-string``.
         """
         if not isinstance(cmd, (bytes, str)):
             raise ValueError("cmd must be a string")

@@ -7,13 +7,9 @@ both the listening and, on Python 3.12.1 and later, the accepted side are
 gone. Accepting uses ``add_reader`` on each listening socket, so any loop with
 the public fd-watching API can serve.
 
-Clauses: ``Server.close/stops-listening-keeps-connections``,
-``Server.close/sockets-none``, ``Server.get_loop/returns-loop``,
-``Server.start_serving/idempotent``,
-``Server.serve_forever/cancel-closes-server``,
-``Server.serve_forever/only-one-task``, ``Server.is_serving/reflects-state``,
-``Server.wait_closed/after-close``, ``Server.sockets/copy``,
-``Server.async-with/closes-on-exit``.
+Specs: section ``server-objects`` (pending when this was written): the
+docs' Server.close, get_loop, start_serving, serve_forever, is_serving,
+wait_closed, sockets and ``async with``.
 """
 
 from __future__ import annotations

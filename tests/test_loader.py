@@ -127,7 +127,7 @@ def test_unknown_exception_type(tmp_path: Path) -> None:
 def test_unwatched_protocol_is_rejected(tmp_path: Path) -> None:
     text = GOOD.replace("loop.call_soon(trace, 1)", "class P(asyncio.Protocol): pass")
     messages = problems(write(tmp_path, text))
-    assert any(f":11:" in m and "watched Protocol" in m for m in messages), messages
+    assert any(":11:" in m and "watched Protocol" in m for m in messages), messages
 
 
 def test_bad_python_marker(tmp_path: Path) -> None:

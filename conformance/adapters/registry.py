@@ -11,9 +11,11 @@ from .base import Adapter, load_reference
 GROUP = "asyncio_conformance.adapters"
 
 if sys.version_info >= (3, 10):
-    from importlib.metadata import entry_points, version as dist_version
+    from importlib.metadata import entry_points
+    from importlib.metadata import version as dist_version
 else:  # pragma: no cover - exercised on 3.9 only
-    from importlib_metadata import entry_points, version as dist_version
+    from importlib_metadata import entry_points
+    from importlib_metadata import version as dist_version
 
 
 def _entry_points() -> dict:

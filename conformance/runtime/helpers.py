@@ -233,7 +233,7 @@ class CaseContext:
         return taken
 
     def loop_python(self, code: str, *, env: Optional[dict] = None, unset: tuple = (),
-                    flags: tuple = (), timeout: float = 30.0) -> "subprocess.CompletedProcess":
+                    flags: tuple = (), timeout: float = 30.0) -> subprocess.CompletedProcess:
         """Run ``code`` in a child Python where ``new_loop()`` makes the loop under test.
 
         For what only a fresh interpreter shows: ``-X dev``, environment

@@ -167,7 +167,7 @@ class Peer:
 class Peers:
     """The peer factory handed to spec code, bound to one case."""
 
-    def __init__(self, multiplier: float, tls: "TLSMaterial") -> None:
+    def __init__(self, multiplier: float, tls: TLSMaterial) -> None:
         self.multiplier = multiplier
         self.tls = tls
         self.peers: list[Peer] = []

@@ -125,7 +125,7 @@ class Watch:
                 self.violations.append(f"{self.label}: {problem}")
 
 
-def _wrap(kind: str, name: str, func: Any, registry: "ProtocolRegistry") -> Any:
+def _wrap(kind: str, name: str, func: Any, registry: ProtocolRegistry) -> Any:
     def wrapper(self: Any, *args: Any) -> Any:
         depth = self.__dict__.get("_cf_depth", 0)
         if depth == 0:

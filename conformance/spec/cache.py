@@ -35,7 +35,7 @@ def _folder() -> Optional[Path]:
     return Path(base) / "asyncio-conformance" / "specs"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fingerprint() -> bytes:
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent

@@ -22,7 +22,7 @@ class Inventory:
         return {api: section for section, apis in self.sections.items() for api in apis}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_inventory(path: Path | None = None) -> Inventory:
     path = path or reference_dir() / "api-inventory.yaml"
     doc = load_yaml(path)
@@ -41,7 +41,7 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def docs_text(path: Path | None = None) -> str:
     path = path or reference_dir() / "asyncio-docs.txt"
     return normalize(path.read_text(encoding="utf-8"))

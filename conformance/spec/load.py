@@ -32,7 +32,7 @@ _ROW_KEYS = ("id", "expect", "python", "platforms", "requires")
 _RESERVED_PARAM_NAMES = {"loop", "trace", "check", "equal", "raises", "tick", "asyncio"}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _validator() -> jsonschema.protocols.Validator:
     schema = json.loads((Path(__file__).with_name("schema.json")).read_text())
     cls = jsonschema.validators.validator_for(schema)

@@ -35,7 +35,7 @@ def _python_version() -> Version:
     return Version(f"{v.major}.{v.minor}.{v.micro}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _has_ipv6() -> bool:
     if not socket.has_ipv6:
         return False

@@ -112,8 +112,11 @@ class Suite:
     def by_id(self) -> dict[str, Case]:
         return {c.id: c for c in self.cases}
 
-    def select(self, patterns: list[str] | None) -> list[Case]:
-        """Cases whose id contains any of ``patterns`` (all cases when none)."""
-        if not patterns:
-            return list(self.cases)
-        return [c for c in self.cases if any(p in c.id for p in patterns)]
+    def select(self, patterns: list[str] | None, sections: list[str] | None = None) -> list[Case]:
+        """Cases whose id contains any of ``patterns`` and whose section is in ``sections``.
+
+        Either filter is off when empty.
+        """
+        return [c for c in self.cases
+                if (not patterns or any(p in c.id for p in patterns))
+                and (not sections or c.section in sections)]

@@ -5,9 +5,10 @@ The docs describe ``get_extra_info``, ``is_closing``, ``set_protocol`` and
 answer them the same way; keeping that state in one mixin means a loop author
 sees the contract in one place, and a fix lands in every transport at once.
 
-Clauses: ``BaseTransport.get_extra_info/default-when-missing``,
-``BaseTransport.is_closing/true-after-close``,
-``BaseTransport.set_protocol/switches``, ``BaseTransport.get_protocol/current``.
+Clauses: ``BaseTransport.get_extra_info/default-when-unavailable``,
+``BaseTransport.is_closing/tracks-close``,
+``BaseTransport.set_protocol/sets-the-protocol``,
+``BaseTransport.get_protocol/returns-current``.
 """
 
 from __future__ import annotations

@@ -5,11 +5,13 @@ pairs and flushes them one at a time; a send error is the protocol's business
 (``error_received``) and never closes the endpoint, because UDP reports
 delivery problems of *earlier* packets on later calls.
 
-Clauses: ``DatagramTransport.sendto/default-remote-address``,
-``DatagramTransport.sendto/invalid-address-when-connected``,
-``DatagramTransport.abort/drops-buffer``,
+Clauses: ``DatagramTransport.sendto/to-addr``,
+``DatagramTransport.sendto/none-uses-remote-addr``,
+``DatagramTransport.sendto/does-not-block``,
+``DatagramTransport.abort/closes-immediately``,
 ``DatagramProtocol.datagram_received/data-and-addr``,
-``DatagramProtocol.error_received/oserror``.
+``DatagramProtocol.error_received/reported-oserror``,
+``BaseTransport.get_extra_info/socket-keys``.
 """
 
 from __future__ import annotations

@@ -7,13 +7,12 @@ makes the zero-watermark rules coherent. Writing the rule once, as a pure
 object with no I/O, lets it be unit-tested as a table and shared by the
 socket, pipe, datagram and TLS transports.
 
-Clauses: ``WriteTransport.set_write_buffer_limits/strictly-over-high``,
-``WriteTransport.set_write_buffer_limits/resume-at-or-below-low``,
-``WriteTransport.set_write_buffer_limits/high-zero-pauses-when-non-empty``,
-``WriteTransport.set_write_buffer_limits/low-zero-resumes-when-empty``,
-``WriteTransport.set_write_buffer_limits/low-greater-than-high-raises``,
+Clauses: ``WriteTransport.set_write_buffer_limits/low-at-most-high``,
 ``WriteTransport.get_write_buffer_limits/low-high-tuple``,
-``BaseProtocol.pause_writing/alternates-with-resume``.
+``BaseProtocol.pause_writing/over-high-watermark``,
+``BaseProtocol.resume_writing/drained-to-low``, and the ``FlowControl``
+machine of ``specs/state-machines.yaml`` (pause and resume alternate, starting
+with a pause).
 """
 
 from __future__ import annotations

@@ -7,11 +7,11 @@ connection_lost, whatever eof_received returns: nothing more can come), and a
 write pipe must notice when its reader goes away even while it has nothing to
 write, which a POSIX pipe signals by making the write end *readable*.
 
-Clauses: ``loop.connect_read_pipe/sets-non-blocking``,
-``loop.connect_write_pipe/sets-non-blocking``,
-``BaseTransport.get_extra_info/pipe``,
+Clauses: ``transport-hierarchy/pipe-methods``,
+``BaseTransport.get_extra_info/pipe-key``,
+``BaseTransport.close/other-kinds-lose-connection``,
 ``Protocol.eof_received/at-most-once``,
-``BaseProtocol.connection_lost/exactly-once``.
+``BaseProtocol.connection_lost/none-on-local-close-or-eof``.
 """
 
 from __future__ import annotations

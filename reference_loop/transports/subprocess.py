@@ -12,14 +12,17 @@ protocol's ``connection_made`` has run, then: ``pipe_data_received`` per fd,
 ``connection_lost`` last, after the process exited *and* every pipe closed.
 
 Clauses: ``SubprocessTransport.get_pid/pid``,
-``SubprocessTransport.get_returncode/none-while-running``,
-``SubprocessTransport.get_pipe_transport/none-for-other-fds``,
+``SubprocessTransport.get_returncode/none-then-code``,
+``SubprocessTransport.get_pipe_transport/per-fd``,
 ``SubprocessTransport.kill/sigkill``, ``SubprocessTransport.terminate/sigterm``,
-``SubprocessTransport.send_signal/signal``,
-``SubprocessTransport.close/kills-running-process``,
-``SubprocessProtocol.pipe_data_received/fd-and-data``,
+``SubprocessTransport.send_signal/sends-signal``,
+``SubprocessTransport.close/kills-and-closes-pipes``,
+``BaseTransport.get_extra_info/subprocess-key``,
+``SubprocessProtocol.pipe_data_received/per-fd-data``,
 ``SubprocessProtocol.pipe_connection_lost/once-per-pipe``,
-``SubprocessProtocol.process_exited/once``.
+``SubprocessProtocol.process_exited/on-exit``,
+``SubprocessProtocol.process_exited/connection-lost-last``,
+``loop.subprocess_exec/returns-pair``.
 """
 
 from __future__ import annotations

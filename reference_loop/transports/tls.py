@@ -15,13 +15,11 @@ The same pair serves create_connection/create_server/connect_accepted_socket
 (the layer is installed from the start) and start_tls (the layer replaces the
 protocol of a live transport).
 
-Clauses: ``loop.create_connection/ssl-true-default-context``,
-``loop.create_connection/server-hostname-defaults-to-host``,
-``loop.create_connection/ssl-handshake-timeout``,
-``loop.start_tls/returns-new-transport``,
-``BaseTransport.get_extra_info/ssl-keys``,
-``WriteTransport.can_write_eof/false-for-ssl``,
-``Protocol.eof_received/ssl-ignores-true``.
+Clauses: ``BaseTransport.get_extra_info/tls-keys``,
+``WriteTransport.write_eof/tls-cannot-half-close``,
+``WriteTransport.can_write_eof/tls-observed``,
+``Protocol.eof_received/tls-closes-anyway``, and the TLS rows of the
+transport clauses (``[tls-client]``, ``[tls-server]``).
 """
 
 from __future__ import annotations
