@@ -17,7 +17,9 @@ from .spec.model import Case
 
 _RUNTIME = Path(__file__).with_name("runtime")
 #: Inlined in dependency order.
-_MODULES = ("helpers.py", "protocols.py", "peers.py", "compile.py", "isolation.py", "harness.py")
+_MODULES = (
+    "helpers.py", "protocols.py", "peers.py", "kinds.py", "compile.py", "isolation.py", "harness.py",
+)
 #: In one inlined script every runtime name is a global, so these imports go.
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.[\w.]* import [^\n]*\n", re.MULTILINE)
 

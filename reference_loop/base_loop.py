@@ -28,6 +28,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 import warnings
 import weakref
 from typing import Any, Callable, Coroutine, TypeVar
@@ -53,6 +54,13 @@ _monotonic = time.monotonic
 _heappush = heapq.heappush
 _heappop = heapq.heappop
 _copy_context = contextvars.copy_context
+
+
+# Context keys holding a stack recorded in debug mode, and how to introduce it.
+_TRACEBACK_KEYS = {
+    "source_traceback": "Object created at",
+    "handle_traceback": "Handle created at",
+}
 
 
 def _debug_default() -> bool:
@@ -578,8 +586,16 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         exc_info: Any = (type(exc), exc, exc.__traceback__) if exc is not None else False
         lines = [message]
         for key in sorted(context):
-            if key not in ("message", "exception"):
-                lines.append(f"{key}: {context[key]!r}")
+            if key in ("message", "exception"):
+                continue
+            value = context[key]
+            if key in _TRACEBACK_KEYS:
+                # A list of frames recorded in debug mode (Future and Task keep
+                # one under "source_traceback"): show it as a stack.
+                stack = "".join(traceback.format_list(value)).rstrip()
+                lines.append(f"{key}: {_TRACEBACK_KEYS[key]} (most recent call last):\n{stack}")
+            else:
+                lines.append(f"{key}: {value!r}")
         logger.error("\n".join(lines), exc_info=exc_info)
 
     def call_exception_handler(self, context: dict[str, Any]) -> None:

@@ -279,8 +279,20 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Open a stream connection; addresses are tried one after another.
 
-        Specs: section ``network-connections`` (not written yet when this was;
-        the behaviour follows the docs' synopsis and argument list).
+        Clauses: ``loop.create_connection/returns-transport-protocol-pair``,
+        ``loop.create_connection/synopsis-order``,
+        ``loop.create_connection/connection-refused``,
+        ``loop.create_connection/family``, ``loop.create_connection/tcp-nodelay``,
+        ``loop.create_connection/sock-argument``,
+        ``loop.create_connection/sock-excludes-host-port``,
+        ``loop.create_connection/local-addr``, ``loop.create_connection/ssl-context``,
+        ``loop.create_connection/ssl-true-default-context``,
+        ``loop.create_connection/server-hostname``,
+        ``loop.create_connection/server-hostname-empty-disables-matching``,
+        ``loop.create_connection/host-empty-needs-server-hostname``,
+        ``loop.create_connection/server-hostname-only-with-ssl``,
+        ``loop.create_connection/ssl-handshake-timeout``,
+        ``loop.create_connection/ssl-handshake-timeout-only-with-ssl``.
         """
         if server_hostname is not None and not ssl:
             raise ValueError("server_hostname is only meaningful with ssl")
@@ -339,7 +351,11 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Connect to a Unix socket path (str, bytes, Path or abstract name).
 
-        Specs: section ``network-connections`` (pending).
+        Clauses: ``loop.create_unix_connection/paths``,
+        ``loop.create_unix_connection/family-and-type``,
+        ``loop.create_unix_connection/sock-argument``,
+        ``loop.create_unix_connection/path-or-sock-required``,
+        ``loop.create_unix_connection/tls``.
         """
         loop: Any = self
         if ssl:
@@ -383,8 +399,9 @@ class NetworkingMixin:
     ) -> Tuple[asyncio.BaseTransport, Any]:
         """Wrap a socket accepted outside asyncio; TLS runs server-side.
 
-        Specs: section ``network-servers`` (pending); the stream kinds of
-        ``transport-hierarchy/stream-methods-return-transport``.
+        Clauses: ``loop.connect_accepted_socket/wraps-accepted-socket``,
+        ``loop.connect_accepted_socket/ssl``,
+        ``loop.connect_accepted_socket/ssl-handshake-timeout-only-with-ssl``.
         """
         if sock.type != socket.SOCK_STREAM:
             raise ValueError(f"A Stream Socket was expected, got {sock!r}")
@@ -421,8 +438,15 @@ class NetworkingMixin:
     ) -> Server:
         """Listen on every address *host* resolves to (all interfaces if empty).
 
-        Specs: section ``network-servers`` (pending); the ``[tls-server]`` rows
-        of the transport and protocol clauses run through it.
+        Clauses: ``loop.create_server/returns-server``,
+        ``loop.create_server/host-string``, ``loop.create_server/host-sequence``,
+        ``loop.create_server/host-all-interfaces``, ``loop.create_server/family``,
+        ``loop.create_server/flags``, ``loop.create_server/sock-argument``,
+        ``loop.create_server/sock-excludes-host-port``, ``loop.create_server/backlog``,
+        ``loop.create_server/reuse-address``, ``loop.create_server/reuse-port``,
+        ``loop.create_server/start-serving``, ``loop.create_server/tcp-nodelay``,
+        ``loop.create_server/ssl``, ``loop.create_server/ssl-handshake-timeout``,
+        ``loop.create_server/ssl-handshake-timeout-only-with-ssl``.
         """
         loop: Any = self
         if isinstance(ssl, bool):
@@ -529,7 +553,10 @@ class NetworkingMixin:
     ) -> Server:
         """Listen on a Unix socket path; a stale socket file there is replaced.
 
-        Specs: section ``network-servers`` (pending).
+        Clauses: ``loop.create_unix_server/paths``,
+        ``loop.create_unix_server/sock-argument``,
+        ``loop.create_unix_server/start-serving``,
+        ``loop.create_unix_server/path-or-sock-required``.
         """
         loop: Any = self
         if isinstance(ssl, bool):
@@ -599,8 +626,17 @@ class NetworkingMixin:
         ``reuse_address=True`` is refused: SO_REUSEADDR on UDP lets another
         process steal the port's traffic, which is why the stdlib dropped it.
 
-        Specs: ``transport-hierarchy/datagram-method`` and the
-        ``DatagramTransport`` clauses; section ``network-connections`` (pending).
+        Clauses: ``loop.create_datagram_endpoint/returns-pair``,
+        ``loop.create_datagram_endpoint/datagram-received-addr``,
+        ``loop.create_datagram_endpoint/remote-addr``,
+        ``loop.create_datagram_endpoint/fixed-remote-other-addr``,
+        ``loop.create_datagram_endpoint/family``,
+        ``loop.create_datagram_endpoint/allow-broadcast``,
+        ``loop.create_datagram_endpoint/broadcast-off-by-default``,
+        ``loop.create_datagram_endpoint/reuse-port``,
+        ``loop.create_datagram_endpoint/reuse-address``,
+        ``loop.create_datagram_endpoint/sock-argument``,
+        ``loop.create_datagram_endpoint/sock-excludes-addresses``.
         """
         loop: Any = self
         if reuse_address:
@@ -721,7 +757,16 @@ class NetworkingMixin:
     async def connect_read_pipe(
         self, protocol_factory: ProtocolFactory, pipe: Any
     ) -> Tuple[asyncio.ReadTransport, Any]:
-        """Specs: ``transport-hierarchy/pipe-methods``; section ``pipes`` (pending)."""
+        """Open the read end of a pipe as a ReadTransport.
+
+        Clauses: ``loop.connect_read_pipe/returns-pair``,
+        ``loop.connect_read_pipe/data-arrives``,
+        ``loop.connect_read_pipe/eof-then-connection-lost``,
+        ``loop.connect_read_pipe/set-non-blocking``,
+        ``loop.connect_read_pipe/pipe-extra-info``,
+        ``loop.connect_read_pipe/factory-returns-protocol``,
+        ``loop.connect_read_pipe/pipe-is-file-like``.
+        """
         loop: Any = self
         protocol = protocol_factory()
         waiter = loop.create_future()
@@ -736,7 +781,18 @@ class NetworkingMixin:
     async def connect_write_pipe(
         self, protocol_factory: ProtocolFactory, pipe: Any
     ) -> Tuple[asyncio.WriteTransport, Any]:
-        """Specs: ``transport-hierarchy/pipe-methods``; section ``pipes`` (pending)."""
+        """Open the write end of a pipe as a WriteTransport.
+
+        Clauses: ``loop.connect_write_pipe/returns-pair``,
+        ``loop.connect_write_pipe/data-arrives``,
+        ``loop.connect_write_pipe/reader-close-noticed``,
+        ``loop.connect_write_pipe/write-after-reader-closed``,
+        ``loop.connect_write_pipe/reader-closed-argument``,
+        ``loop.connect_write_pipe/set-non-blocking``,
+        ``loop.connect_write_pipe/pipe-extra-info``,
+        ``loop.connect_write_pipe/factory-returns-protocol``,
+        ``loop.connect_write_pipe/pipe-is-file-like``.
+        """
         loop: Any = self
         protocol = protocol_factory()
         waiter = loop.create_future()
@@ -766,7 +822,12 @@ class NetworkingMixin:
         The protocol is not told ``connection_made`` again: it is already
         connected, it just has to use the new transport from now on.
 
-        Specs: section ``tls-upgrade`` (pending).
+        Clauses: ``loop.start_tls/client-side-upgrade``,
+        ``loop.start_tls/server-side-upgrade``, ``loop.start_tls/ssl-extra-info``,
+        ``loop.start_tls/server-hostname``, ``loop.start_tls/untrusted``,
+        ``loop.start_tls/sslcontext-type``, ``loop.start_tls/ssl-handshake-timeout``,
+        ``loop.start_tls/failed-upgrade-connection-lost``,
+        ``loop.start_tls/old-transport-not-reused``.
         """
         loop: Any = self
         if _ssl is None or not isinstance(sslcontext, _ssl.SSLContext):
@@ -789,18 +850,21 @@ class NetworkingMixin:
             shutdown_timeout=ssl_shutdown_timeout,
             call_connection_made=False,
         )
-        was_reading = transport.is_reading()
+        # The handshake must read whatever the application's reading state;
+        # a pause the application asked for applies again once it is done.
+        layer._app_reading_paused = not transport.is_reading()
+        # Likewise a pause_writing already sent must be answered by a resume.
+        layer._app_paused_writing = transport._gate.paused
         transport.pause_reading()
         transport.set_protocol(layer)
         started = loop.call_soon(layer.connection_made, transport)
-        resumed = loop.call_soon(transport.resume_reading) if was_reading else None
+        resumed = loop.call_soon(transport.resume_reading)
         try:
             await waiter
         except BaseException:
             transport.close()
             started.cancel()
-            if resumed is not None:
-                resumed.cancel()
+            resumed.cancel()
             raise
         return layer._transport
 
@@ -817,7 +881,12 @@ class NetworkingMixin:
     ) -> int:
         """Send a file: ``os.sendfile`` on plain sockets, read+write otherwise.
 
-        Specs: section ``transferring-files`` (pending).
+        Clauses: ``loop.sendfile/returns-bytes-sent``,
+        ``loop.sendfile/offset-and-count``, ``loop.sendfile/file-position``,
+        ``loop.sendfile/fallback``, ``loop.sendfile/native-without-fallback``,
+        ``loop.sendfile/no-fallback-raises``, ``loop.sendfile/no-fallback-runtime-error``,
+        ``loop.sendfile/ordered-with-writes``, ``loop.sendfile/binary-file``,
+        ``loop.sendfile/text-file-refused``.
         """
         _check_sendfile_arguments(file, offset, count)
         if transport.is_closing():

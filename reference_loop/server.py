@@ -7,9 +7,16 @@ both the listening and, on Python 3.12.1 and later, the accepted side are
 gone. Accepting uses ``add_reader`` on each listening socket, so any loop with
 the public fd-watching API can serve.
 
-Specs: section ``server-objects`` (pending when this was written): the
-docs' Server.close, get_loop, start_serving, serve_forever, is_serving,
-wait_closed, sockets and ``async with``.
+Clauses: ``Server.close/stops-serving``, ``Server.close/connections-left-open``,
+``Server.close/asynchronous``, ``Server.get_loop/returns-loop``,
+``Server.start_serving/starts-accepting``, ``Server.start_serving/idempotent``,
+``Server.serve_forever/accepts-until-cancelled``,
+``Server.serve_forever/already-serving``, ``Server.serve_forever/one-task``,
+``Server.serve_forever/closed-server``, ``Server.is_serving/true-when-accepting``,
+``Server.wait_closed/waits-for-close``, ``Server.wait_closed/open-connections``
+(impl-defined: follows the running Python), ``Server.sockets/listening-sockets``,
+``Server.sockets/copy``, ``Server.sockets/none-when-closed`` (an empty tuple,
+as the stdlib and the spec's resolution allow), ``Server.async-with/closed-after-block``.
 """
 
 from __future__ import annotations

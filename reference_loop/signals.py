@@ -23,7 +23,16 @@ from typing import Any, Callable
 from .base_loop import logger
 from .handles import CallbackHandle, new_handle
 
-__all__ = ["SignalHandlingMixin"]
+__all__ = ["SignalHandlingMixin", "UncatchableSignalError"]
+
+
+class UncatchableSignalError(ValueError, RuntimeError):
+    """Raised for SIGKILL and SIGSTOP, which no process can catch.
+
+    The docs say ValueError ("Raise ValueError if the signal number is invalid
+    or uncatchable"); CPython's own loop raises RuntimeError. Being both keeps
+    the documented contract and code written against CPython working.
+    """
 
 
 def _ignore_signal(signum: int, frame: Any) -> None:
@@ -51,8 +60,9 @@ class SignalHandlingMixin:
 
         Docs: loop.add_signal_handler. An invalid number is a ValueError; outside
         the main thread a RuntimeError (since
-        ``signal.set_wakeup_fd`` refuses), and, as CPython does, a
-        RuntimeError for signals that cannot be caught (SIGKILL, SIGSTOP).
+        ``signal.set_wakeup_fd`` refuses). SIGKILL and SIGSTOP raise
+        ``UncatchableSignalError``, both a ValueError (the docs) and a
+        RuntimeError (what CPython raises).
         """
         if asyncio.iscoroutine(callback) or asyncio.iscoroutinefunction(callback):
             raise TypeError("coroutines cannot be used with add_signal_handler()")
@@ -78,7 +88,7 @@ class SignalHandlingMixin:
             if not table:
                 self._release_wakeup_fd()
             if exc.errno == errno.EINVAL:
-                raise RuntimeError(f"sig {sig:d} cannot be caught") from exc
+                raise UncatchableSignalError(f"sig {sig:d} cannot be caught") from exc
             raise
         if previous is not None:
             previous.cancel()

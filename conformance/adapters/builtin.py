@@ -60,3 +60,12 @@ def stdlib_poll() -> Adapter | None:
 
 def stdlib_epoll() -> Adapter | None:
     return _selector_adapter("epoll", "EpollSelector")
+
+
+def reference() -> Adapter:
+    """The bundled reference loop: no expectations, it must pass every case."""
+    import reference_loop
+
+    return Adapter(name="reference", factory="reference_loop:new_event_loop",
+                   version=reference_loop.__version__,
+                   description="the reference loop in reference_loop/, written from the docs")

@@ -146,6 +146,7 @@ class CaseContext:
 
     @staticmethod
     def equal(actual: Any, expected: Any, what: str = "value") -> None:
+        expected = plain(expected)
         if not same(actual, expected):
             raise CaseFailure(
                 f"{what}: expected {short_repr(expected)}, got {short_repr(actual)}",
@@ -278,7 +279,10 @@ class CaseContext:
         import warnings
         import weakref
 
+        from .kinds import TransportKinds
         from .peers import collect, echo, hold, sender
+
+        kinds = TransportKinds(self)
 
         return {
             "__builtins__": builtins,
@@ -326,5 +330,8 @@ class CaseContext:
             "collect": collect,
             "sender": sender,
             "hold": hold,
+            "open_kind": kinds.open_kind,
+            "open_writer": kinds.open_writer,
+            "fill": kinds.fill,
             **self.protocols.classes,
         }

@@ -220,7 +220,10 @@ class Peers:
             for _ in range(connections):
                 raw, _addr = listener.accept()
                 peer.sockets.append(raw)
-                conn = PeerConn(self._wrap_server(raw, tls), self.timeout)
+                wrapped = self._wrap_server(raw, tls)
+                if wrapped is not raw:  # wrapping detaches raw: close the wrapper
+                    peer.sockets.append(wrapped)
+                conn = PeerConn(wrapped, self.timeout)
                 results.append(script(conn))
             return results
 
@@ -238,7 +241,10 @@ class Peers:
         def run() -> Any:
             sock.settimeout(self.timeout)
             sock.connect(address)
-            return script(PeerConn(self._wrap_client(sock, tls), self.timeout))
+            wrapped = self._wrap_client(sock, tls)
+            if wrapped is not sock:  # wrapping detaches sock: close the wrapper
+                peer.sockets.append(wrapped)
+            return script(PeerConn(wrapped, self.timeout))
 
         peer.start(run)
         return peer

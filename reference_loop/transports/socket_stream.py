@@ -454,8 +454,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             return sent
         finally:
             self._sendfile_busy = False
-            if sent:
-                file.seek(offset + sent)
+            file.seek(offset + sent)  # "File position is always updated"
             if was_reading:
                 self.resume_reading()
 

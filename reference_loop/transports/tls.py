@@ -98,7 +98,9 @@ class TLSLayer(asyncio.Protocol):
         self._state = _HANDSHAKE
         self._raw: asyncio.Transport | None = None
         self._timeout_handle: asyncio.TimerHandle | None = None
-        self._app_connected = False
+        # For start_tls the application protocol is already connected: it
+        # must still get connection_lost if the upgrade fails.
+        self._app_connected = not call_connection_made
         self._app_eof_done = False
         self._app_lost_done = False
         self._app_paused_writing = False
@@ -201,8 +203,18 @@ class TLSLayer(asyncio.Protocol):
         self._cancel_timeout()
         self._state = _CLOSED
         _fail(self._waiter, exc)
-        if self._raw is not None:
-            self._raw.abort()
+        self._close_raw_with(exc)
+
+    def _close_raw_with(self, exc: BaseException) -> None:
+        """End the raw transport now; its protocol (this layer) sees ``exc``."""
+        raw = self._raw
+        if raw is None:
+            return
+        force_close = getattr(raw, "_force_close", None)
+        if force_close is not None:
+            force_close(exc)
+        else:
+            raw.abort()
 
     def _handshake_done(self) -> None:
         self._cancel_timeout()
@@ -217,6 +229,8 @@ class TLSLayer(asyncio.Protocol):
         if self._call_connection_made:
             self._app_protocol.connection_made(self._transport)
         self._app_connected = True
+        if self._app_reading_paused and self._raw is not None:
+            self._raw.pause_reading()
         if not self._waiter.done():
             self._waiter.set_result(None)
         self._write_pending()
@@ -293,13 +307,7 @@ class TLSLayer(asyncio.Protocol):
             self._transport._report(message, exc)
         self._transport._closing = True
         self._state = _CLOSED
-        raw = self._raw
-        if raw is not None:
-            force_close = getattr(raw, "_force_close", None)
-            if force_close is not None:
-                force_close(exc)
-            else:
-                raw.abort()
+        self._close_raw_with(exc)
 
     # -- called by TLSTransport --------------------------------------------------------
 

@@ -359,3 +359,42 @@ def test_tls_close_waits_for_peer_close_notify(loop, contexts):
     assert proto.events[0] == "made" and proto.events[-1] == "lost"
     assert "eof" not in proto.events and "data" not in proto.events
     listener.close()
+
+
+def test_start_tls_keeps_the_applications_pause(loop, contexts):
+    server_ctx, client_ctx = contexts
+    listener = socket.socket()
+    listener.settimeout(TIMEOUT)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def peer():
+        conn, _ = listener.accept()
+        with server_ctx.wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(b"after upgrade")
+            tls.recv(10)
+
+    thread = threading.Thread(target=peer)
+    thread.start()
+    proto = Recorder(loop)
+    plain, _ = run(loop, loop.create_connection(lambda: proto, *listener.getsockname()))
+    plain.pause_reading()
+    secure = run(loop, loop.start_tls(plain, proto, client_ctx, server_hostname="localhost"))
+    assert secure is not plain
+    assert proto.events == ["made"]  # no second connection_made
+    assert not secure.is_reading()
+    run(loop, asyncio.sleep(0.05))
+    assert proto.data == b""
+    secure.resume_reading()
+
+    async def until_data():
+        while len(proto.data) < 13:
+            await asyncio.sleep(0.005)
+
+    run(loop, until_data())
+    assert proto.data == b"after upgrade"
+    secure.write(b"bye")
+    secure.close()
+    run(loop, proto.lost)
+    thread.join()
+    listener.close()

@@ -1,0 +1,193 @@
+"""Loops that each break one documented behaviour of fd watching, sock_*, DNS or pipes."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+
+
+def _fd(fd) -> int:
+    return fd if isinstance(fd, int) else int(fd.fileno())
+
+
+class RecvDropsFirstByteLoop(asyncio.SelectorEventLoop):
+    """sock_recv() loses the first byte of every chunk it returns."""
+
+    async def sock_recv(self, sock, n):  # type: ignore[override]
+        data = await super().sock_recv(sock, n)
+        return data[1:] if data else data
+
+
+class ReaderNotReplacedLoop(asyncio.SelectorEventLoop):
+    """A second add_reader() on a watched fd is ignored: the first callback stays."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._watched: set[int] = set()
+
+    def add_reader(self, fd, callback, *args):  # type: ignore[override]
+        if _fd(fd) in self._watched:
+            return None
+        self._watched.add(_fd(fd))
+        return super().add_reader(fd, callback, *args)
+
+    def remove_reader(self, fd):  # type: ignore[override]
+        self._watched.discard(_fd(fd))
+        return super().remove_reader(fd)
+
+
+class RemoveReaderAlwaysTrueLoop(asyncio.SelectorEventLoop):
+    """remove_reader() reports True even when no reader was registered."""
+
+    def remove_reader(self, fd):  # type: ignore[override]
+        super().remove_reader(fd)
+        return True
+
+
+class RemoveReaderDropsWriterLoop(asyncio.SelectorEventLoop):
+    """remove_reader() stops watching the fd for writing as well."""
+
+    def remove_reader(self, fd):  # type: ignore[override]
+        removed = super().remove_reader(fd)
+        super().remove_writer(fd)
+        return removed
+
+
+class SendallTruncatesLoop(asyncio.SelectorEventLoop):
+    """sock_sendall() sends at most 64 KiB and still returns None."""
+
+    async def sock_sendall(self, sock, data):  # type: ignore[override]
+        return await super().sock_sendall(sock, memoryview(data)[:65536])
+
+
+class CancelledRecvEatsDataLoop(asyncio.SelectorEventLoop):
+    """A cancelled sock_recv() leaves its reader behind, which swallows the next data."""
+
+    async def sock_recv(self, sock, n):  # type: ignore[override]
+        fut = self.create_future()
+        fd = sock.fileno()
+
+        def ready() -> None:
+            try:
+                data = sock.recv(n)
+            except (BlockingIOError, InterruptedError):
+                return
+            self.remove_reader(fd)
+            if not fut.done():
+                fut.set_result(data)
+
+        self.add_reader(fd, ready)
+        return await fut
+
+
+class SendfileKeepsPositionLoop(asyncio.SelectorEventLoop):
+    """sock_sendfile() puts the file position back where it was."""
+
+    async def sock_sendfile(self, sock, file, offset=0, count=None, *, fallback=True):  # type: ignore[override]
+        where = file.tell()
+        try:
+            return await super().sock_sendfile(sock, file, offset, count, fallback=fallback)
+        finally:
+            file.seek(where)
+
+
+class GetaddrinfoDropsArgumentsLoop(asyncio.SelectorEventLoop):
+    """getaddrinfo() ignores family, type, proto and flags."""
+
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):  # type: ignore[override]
+        return await super().getaddrinfo(host, port)
+
+
+class GetaddrinfoReturnsFutureLoop(asyncio.SelectorEventLoop):
+    """getaddrinfo() and getnameinfo() return executor futures, not coroutines (pre-3.7 style)."""
+
+    def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):  # type: ignore[override]
+        return self.run_in_executor(
+            None, socket.getaddrinfo, host, port, family, type, proto, flags
+        )
+
+    def getnameinfo(self, sockaddr, flags=0):  # type: ignore[override]
+        return self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
+
+
+class _EmptyDataProxy(asyncio.Protocol):
+    """Stands between the read pipe transport and the real protocol; adds data_received(b'')."""
+
+    def __init__(self, protocol: asyncio.Protocol) -> None:
+        self.protocol = protocol
+
+    def connection_made(self, transport) -> None:
+        self.protocol.connection_made(transport)
+
+    def data_received(self, data: bytes) -> None:
+        self.protocol.data_received(data)
+
+    def eof_received(self):
+        self.protocol.data_received(b"")
+        return self.protocol.eof_received()
+
+    def connection_lost(self, exc) -> None:
+        self.protocol.connection_lost(exc)
+
+
+class ReadPipeEmptyDataLoop(asyncio.SelectorEventLoop):
+    """The read pipe transport delivers b'' to data_received() at EOF."""
+
+    async def connect_read_pipe(self, protocol_factory, pipe):  # type: ignore[override]
+        protocol = protocol_factory()
+        transport, _ = await super().connect_read_pipe(lambda: _EmptyDataProxy(protocol), pipe)
+        return transport, protocol
+
+
+class PipeLeftBlockingLoop(asyncio.SelectorEventLoop):
+    """connect_read_pipe() puts the pipe back in blocking mode."""
+
+    async def connect_read_pipe(self, protocol_factory, pipe):  # type: ignore[override]
+        result = await super().connect_read_pipe(protocol_factory, pipe)
+        os.set_blocking(pipe.fileno(), True)
+        return result
+
+
+def recv_drops_first_byte_loop() -> asyncio.AbstractEventLoop:
+    return RecvDropsFirstByteLoop()
+
+
+def reader_not_replaced_loop() -> asyncio.AbstractEventLoop:
+    return ReaderNotReplacedLoop()
+
+
+def remove_reader_always_true_loop() -> asyncio.AbstractEventLoop:
+    return RemoveReaderAlwaysTrueLoop()
+
+
+def remove_reader_drops_writer_loop() -> asyncio.AbstractEventLoop:
+    return RemoveReaderDropsWriterLoop()
+
+
+def sendall_truncates_loop() -> asyncio.AbstractEventLoop:
+    return SendallTruncatesLoop()
+
+
+def cancelled_recv_eats_data_loop() -> asyncio.AbstractEventLoop:
+    return CancelledRecvEatsDataLoop()
+
+
+def sendfile_keeps_position_loop() -> asyncio.AbstractEventLoop:
+    return SendfileKeepsPositionLoop()
+
+
+def getaddrinfo_drops_arguments_loop() -> asyncio.AbstractEventLoop:
+    return GetaddrinfoDropsArgumentsLoop()
+
+
+def getaddrinfo_returns_future_loop() -> asyncio.AbstractEventLoop:
+    return GetaddrinfoReturnsFutureLoop()
+
+
+def read_pipe_empty_data_loop() -> asyncio.AbstractEventLoop:
+    return ReadPipeEmptyDataLoop()
+
+
+def pipe_left_blocking_loop() -> asyncio.AbstractEventLoop:
+    return PipeLeftBlockingLoop()
