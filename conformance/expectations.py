@@ -8,8 +8,8 @@ landed upstream.
 
 from __future__ import annotations
 
-import fnmatch
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -70,7 +70,11 @@ class Entry:
         return skip_reason(self.markers) is None
 
     def matches(self, case_id: str) -> bool:
-        return case_id == self.pattern or fnmatch.fnmatchcase(case_id, self.pattern)
+        return self._regex.fullmatch(case_id) is not None
+
+    @property
+    def _regex(self) -> re.Pattern:
+        return _compile_pattern(self.pattern)
 
     def describe(self) -> dict:
         out = {"outcome": list(self.outcomes), "reason": self.reason, "file": self.file,
@@ -78,6 +82,17 @@ class Entry:
         if self.issue:
             out["issue"] = self.issue
         return out
+
+
+@functools.lru_cache(maxsize=None)
+def _compile_pattern(pattern: str) -> re.Pattern:
+    """``*`` matches any run of characters and ``?`` one; everything else is literal.
+
+    Not fnmatch: case ids contain ``[row]``, which fnmatch would read as a
+    character class.
+    """
+    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern]
+    return re.compile("".join(parts), re.DOTALL)
 
 
 @dataclass

@@ -80,3 +80,14 @@ expectations:
     code, _ = conformance_run("asyncio", "--specs", TORTURE, "-k", "exits", "-k", "ordered",
                               "--expectations", str(path), "--allow-xpass")
     assert code == 0
+
+
+def test_brackets_in_ids_are_literal(tmp_path: Path) -> None:
+    file = load_expectations(write(tmp_path, """\
+expectations:
+  - {id: "a/b/c[tls-*]", outcome: fail, reason: row ids have brackets}
+"""))
+    matcher = Matcher([file], "asyncio")
+    assert matcher.entry_for("a/b/c[tls-client]") is not None
+    assert matcher.entry_for("a/b/ct") is None
+    assert matcher.entry_for("a/b/c[tcp4]") is None
