@@ -319,6 +319,10 @@ class TLSMaterial:
         chain, key = self._files()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(chain, key)
+        # TLS 1.3 session tickets arrive after the handshake; a client that
+        # never reads them resets the connection when it closes, and a reset
+        # can destroy data a case is waiting for. No tickets, no race.
+        context.num_tickets = 0
         return context
 
     def client_context(self) -> Any:
