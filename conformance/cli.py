@@ -96,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("--junit", type=Path)
     rr.add_argument("--markdown", type=Path)
     rr.add_argument("--badges", type=Path, metavar="DIR")
+    mx = sub.add_parser("matrix", help="merge results files (one per Python) into the "
+                                       "compatibility matrix")
+    mx.add_argument("results", nargs="+", type=Path)
+    mx.add_argument("--output-dir", type=Path, required=True, metavar="DIR",
+                    help="writes matrix.json, matrix.html and matrix.md here")
+    mx.add_argument("--readme", type=Path, metavar="PATH",
+                    help="also put the summary table between the matrix markers of this file")
+
     am = sub.add_parser("ambiguities", help="write the ambiguity register (Markdown) from the specs")
     am.add_argument("--output", type=Path, metavar="PATH", help="default: standard output")
     am.add_argument("--specs", type=Path, action="append", metavar="PATH")

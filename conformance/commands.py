@@ -184,3 +184,25 @@ def cmd_repro(args: argparse.Namespace, argv: list[str]) -> int:
     adapter = resolve_adapter(args.loop)
     sys.stdout.write(reproducer(case, adapter, args.timeout_multiplier, args.debug_mode))
     return EXIT_OK
+
+
+def cmd_matrix(args: argparse.Namespace, argv: list[str]) -> int:
+    from .reports import write_reports
+    from .reports.matrix import merge_results, render_matrix_markdown, replace_between_markers
+
+    try:
+        matrix = merge_results(_load_results(p) for p in args.results)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    out = args.output_dir
+    out.mkdir(parents=True, exist_ok=True)
+    write_reports(matrix, json_path=out / "matrix.json", html_path=out / "matrix.html")
+    table = render_matrix_markdown(matrix)
+    (out / "matrix.md").write_text("# Compatibility matrix\n\n" + table, encoding="utf-8")
+    if args.readme:
+        try:
+            args.readme.write_text(replace_between_markers(args.readme.read_text(), table))
+        except ValueError as exc:
+            raise UsageError(f"{args.readme}: {exc}") from None
+    print(table)
+    return EXIT_OK
