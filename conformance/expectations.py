@@ -84,7 +84,7 @@ class Entry:
         return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _compile_pattern(pattern: str) -> re.Pattern:
     """``*`` matches any run of characters and ``?`` one; everything else is literal.
 

@@ -52,3 +52,13 @@ def exiting_loop() -> asyncio.AbstractEventLoop:
 
 def broken_factory() -> asyncio.AbstractEventLoop:
     raise RuntimeError("this factory cannot make a loop")
+
+
+class _MeddlingPolicy(asyncio.DefaultEventLoopPolicy):
+    pass
+
+
+def policy_changing_loop() -> asyncio.AbstractEventLoop:
+    """Installs its own global policy every time it makes a loop."""
+    asyncio.set_event_loop_policy(_MeddlingPolicy())
+    return asyncio.SelectorEventLoop()

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from conformance.reports.matrix import merge_results, render_matrix_markdown, replace_between_markers
+from conformance.reports.matrix import (
+    merge_results,
+    render_matrix_markdown,
+    replace_between_markers,
+)
 
 from .conftest import run_cli
 

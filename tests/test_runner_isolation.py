@@ -24,6 +24,7 @@ def test_every_misbehaviour_gets_its_outcome(conformance_run) -> None:
     assert got == {
         "ordered": "pass",
         "hangs-in-native-sleep": "timeout",
+        "hangs-holding-the-gil": "timeout",
         "exits": "crash",
         "calls-sys-exit": "crash",
         "segfaults": "crash",
@@ -65,6 +66,22 @@ def test_a_factory_that_raises_gives_errors(conformance_run) -> None:
     cases = results["runs"][0]["cases"]
     assert {c["outcome"] for c in cases} == {"error"}
     assert "cannot make a loop" in cases[0]["message"]
+
+
+def test_a_loop_that_changes_the_policy_does_not_leak_it() -> None:
+    import asyncio
+
+    from conformance.runtime.harness import run_case
+
+    from .loops import policy_changing_loop
+
+    before = asyncio.get_event_loop_policy()
+    case = {"id": "x/y/z", "code": "return type(asyncio.get_event_loop_policy()).__name__",
+            "mode": "sync", "code_line": 1, "file": "<test>", "level": "must",
+            "expect": {"returns": "_MeddlingPolicy"}}
+    result = run_case(case, policy_changing_loop)
+    assert result["outcome"] == "pass", result
+    assert asyncio.get_event_loop_policy() is before
 
 
 def test_a_loop_that_segfaults_in_call_soon(conformance_run) -> None:

@@ -23,6 +23,19 @@ _EXPECTATIONS = next((p for p in (_HERE / "expectations.yaml",
                       if p.is_file()), None)
 
 
+def warm_up() -> None:
+    """Per-worker setup: make libuv open its process-wide fds before any case.
+
+    The first uvloop loop in a process makes libuv create a pipe that lives as
+    long as the process (the lock of its signal machinery). Without this hook
+    the harness would see those two fds appear during whichever case happens
+    to run first in a worker and report them as leaked by that case.
+    """
+    import uvloop
+
+    uvloop.new_event_loop().close()
+
+
 def adapter() -> Optional[Adapter]:
     """How to make a uvloop loop; None where uvloop cannot be imported (Windows)."""
     try:
@@ -39,7 +52,9 @@ def adapter() -> Optional[Adapter]:
         factory="uvloop:new_event_loop",
         version=loop_version,
         description="uvloop's event loop (Cython over libuv)",
+        # Runs once per worker process, before its first loop (see warm_up).
+        setup="asyncio_conformance_uvloop:warm_up",
         # Applied to every run of this adapter unless --no-default-expectations.
         expectations=str(_EXPECTATIONS) if _EXPECTATIONS else None,
-        # uvloop needs no per-worker setup, teardown or environment variables.
+        # uvloop needs no teardown and no environment variables.
     )
