@@ -114,7 +114,7 @@ def tcp_echo(loop: asyncio.AbstractEventLoop, scale: float) -> float:
     if not hasattr(loop, "create_server") or type(loop).create_server is getattr(
         asyncio.AbstractEventLoop, "create_server", None
     ):
-        raise Skip("loop has no create_server() yet (reference_loop/networking.py, part B)")
+        raise Skip("loop has no create_server() yet (reference_loop/networking/servers.py)")
     chunk = b"x" * 16384
     chunks = int(6400 * scale)
 

@@ -182,7 +182,8 @@ def cmd_repro(args: argparse.Namespace, argv: list[str]) -> int:
     if not case.runnable:
         raise UsageError(f"{case.id} is a precondition clause: it has nothing to run")
     adapter = resolve_adapter(args.loop)
-    sys.stdout.write(reproducer(case, adapter, args.timeout_multiplier, args.debug_mode))
+    sys.stdout.write(reproducer(case, adapter, args.timeout_multiplier, args.debug_mode,
+                                wire=suite.wire(case)))
     return EXIT_OK
 
 

@@ -38,8 +38,16 @@ def _import_line(ref: str, alias: str) -> str:
     return f"from {module} import {head} as _{alias}_head\n{alias} = _{alias}_head{suffix}\n"
 
 
-def reproducer(case: Case, adapter: Adapter, multiplier: float = 1.0, debug: bool = False) -> str:
-    """The text of a standalone script that runs ``case`` on ``adapter``'s loop."""
+def reproducer(case: Case, adapter: Adapter, multiplier: float = 1.0, debug: bool = False,
+               wire: dict | None = None) -> str:
+    """The text of a standalone script that runs ``case`` on ``adapter``'s loop.
+
+    ``wire`` is the case as workers get it (with the state machines).
+    """
+    from .runtime.peers import make_tls_pems
+
+    tls_pems = make_tls_pems()
+    loop_refs = {"factory": adapter.factory, "setup": adapter.setup}
     quote = " ".join(case.quote)
     env_lines = "".join(f"os.environ.setdefault({k!r}, {v!r})\n" for k, v in adapter.environment)
     hooks = ""
@@ -58,13 +66,16 @@ def reproducer(case: Case, adapter: Adapter, multiplier: float = 1.0, debug: boo
         env_lines,
         "\n".join(_inline(m) for m in _MODULES),
         "\n# ---- the case " + "-" * 50 + "\n",
-        "CASE = " + pprint.pformat(case.to_wire(), width=100, sort_dicts=False) + "\n\n",
+        "CASE = " + pprint.pformat(wire or case.to_wire(), width=100, sort_dicts=False) + "\n\n",
+        "# Certificates for localhost made by trustme when this script was generated.\n",
+        "TLS_PEMS = " + pprint.pformat(tls_pems, width=100) + "\n\n",
         "# ---- the loop " + "-" * 50 + "\n",
         _import_line(adapter.factory, "new_loop"),
         hooks,
         "\n\ndef main() -> int:\n",
         "    if 'adapter_setup' in globals():\n        adapter_setup()\n" if adapter.setup else "",
-        f"    result = run_case(CASE, new_loop, multiplier={multiplier!r}, debug={debug!r})\n",
+        f"    result = run_case(CASE, new_loop, multiplier={multiplier!r}, debug={debug!r},\n"
+        f"                      tls_pems=TLS_PEMS, loop_refs={loop_refs!r})\n",
         "    if 'adapter_teardown' in globals():\n        adapter_teardown()\n" if adapter.teardown else "",
         "    print(f\"{CASE['id']}: {result['outcome']}\")\n",
         "    if result['message']:\n        print(result['message'])\n",

@@ -89,7 +89,8 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     the way. Subclasses add how to wait (``_poll``/``_wake``).
     """
 
-    # ``loop.time/monotonic``: the loop's clock is time.monotonic(). A builtin
+    # ``loop.time/float``, ``loop.time/monotonic``: the loop's clock is
+    # time.monotonic(). A builtin
     # function stored on the class is not bound to the instance, so
     # ``loop.time()`` calls it directly; subclasses may still override it.
     time = _monotonic
@@ -138,6 +139,11 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         documented cases: ``stop()`` before ``run_forever()`` (one poll with a
         zero timeout, one batch, exit) and ``stop()`` while running
         (finish the batch, leave callbacks it scheduled for the next run).
+
+        Clauses: ``loop.run_forever/runs-until-stop``, ``loop.run_forever/stop-before-run``,
+        ``loop.run_forever/stop-while-running``,
+        ``loop.run_forever/run-forever-while-running``,
+        ``loop.run_forever/another-loop-running``.
         """
         self._enter_running()
         try:
@@ -153,6 +159,18 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """Run until ``future`` is done; return its result or raise its exception.
 
         Docs: loop.run_until_complete (a coroutine is wrapped in a Task).
+
+        Clauses: ``loop.run_until_complete/runs-until-future-done``,
+        ``loop.run_until_complete/coroutine-wrapped-in-task``,
+        ``loop.run_until_complete/task-factory-applies``,
+        ``loop.run_until_complete/awaitable-accepted``,
+        ``loop.run_until_complete/non-awaitable-rejected``,
+        ``loop.run_until_complete/returns-result-or-raises``,
+        ``loop.run_until_complete/foreign-future-rejected``,
+        ``loop.run_until_complete/already-running-raises``,
+        ``loop.run_until_complete/another-loop-running-raises``,
+        ``loop.run_until_complete/stopped-before-done-raises``,
+        ``loop.run_until_complete/base-exceptions-propagate``.
         """
         self._check_closed()
         self._check_not_running()
@@ -185,15 +203,24 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         self.stop()
 
     def stop(self) -> None:
-        """Ask ``run_forever()`` to return after the current batch (``loop.stop``)."""
+        """Ask ``run_forever()`` to return after the current batch (``loop.stop``).
+
+        Clauses: ``loop.stop/stops-the-loop``, ``loop.stop/stop-ends-one-run``.
+        """
         self._stopping = True
 
     def is_running(self) -> bool:
-        """``loop.is_running``."""
+        """``loop.is_running``.
+
+        Clauses: ``loop.is_running/true-while-running``.
+        """
         return self._thread_id is not None
 
     def is_closed(self) -> bool:
-        """``loop.is_closed``."""
+        """``loop.is_closed``.
+
+        Clauses: ``loop.is_closed/true-after-close``.
+        """
         return self._closed
 
     def close(self) -> None:
@@ -263,8 +290,8 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     def _poll_timeout(self) -> float | None:
         """How long the next poll may block.
 
-        Zero when a callback is ready or a stop is pending (``loop.run_forever/
-        stop-before-run`` polls with a zero timeout), the time to the earliest
+        Zero when a callback is ready or a stop is pending
+        (``loop.run_forever/stop-before-run`` polls with a zero timeout), the time to the earliest
         live timer otherwise, ``None`` (forever) when there is nothing at all.
         Cancelled timers at the head of the heap are dropped first, so that
         they never shorten a wait.
@@ -311,7 +338,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
                 self._report_callback_error(handle, exc)
 
     def _run_batch_debug(self, count: int) -> None:
-        """The same batch, timed: ``debug-mode/slow-callback-logged``."""
+        """The same batch, timed: ``debug.slow-callback-logged/slow-callback-warning``."""
         popleft = self._ready.popleft
         while count:
             count -= 1
@@ -431,7 +458,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
             self._timers.note_cancelled(handle)
 
     def _check_thread(self) -> None:
-        """``debug-mode/wrong-thread``: non-threadsafe calls from another thread."""
+        """``debug.wrong-thread-raises/raises-from-wrong-thread``: non-threadsafe calls from another thread."""
         if self._thread_id is not None and threading.get_ident() != self._thread_id:
             raise RuntimeError(
                 "Non-thread-safe operation invoked on an event loop other than the current one"
@@ -689,6 +716,10 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
 
         Generators first iterated afterwards cause a ResourceWarning
         (docs: loop.shutdown_asyncgens).
+
+        Clauses: ``loop.shutdown_asyncgens/closes-open-generators``,
+        ``loop.shutdown_asyncgens/aclose-error-reported``,
+        ``loop.shutdown_asyncgens/warns-after-shutdown``.
         """
         self._asyncgens_shutdown_called = True
         if not self._asyncgens:

@@ -37,6 +37,11 @@ class CallbackHandle(asyncio.Handle):
     __slots__ = ("cb", "cb_args", "cb_context")
 
     def cancel(self) -> None:
+        """Cancel the callback and drop the references it holds.
+
+        Clauses: ``Handle.cancel/cancels-callback``, ``Handle.cancel/releases-callback``,
+        ``Handle.cancel/no-effect-if-cancelled-or-executed``.
+        """
         super().cancel()
         self.cb = None
         self.cb_args = None
@@ -52,6 +57,11 @@ class TimerCallbackHandle(asyncio.TimerHandle):
     __slots__ = ("cb", "cb_args", "cb_context", "in_heap", "next_timer")
 
     def cancel(self) -> None:
+        """Cancel the callback and drop the references it holds.
+
+        Clauses: ``Handle.cancel/cancels-callback``, ``Handle.cancel/releases-callback``,
+        ``Handle.cancel/no-effect-if-cancelled-or-executed``.
+        """
         super().cancel()
         self.cb = None
         self.cb_args = None

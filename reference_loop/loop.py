@@ -1,23 +1,52 @@
 """The reference loop, assembled from its layers.
 
-Reading bottom-up: ``base_loop`` (callbacks, timers, tasks, errors, debug),
-``selector_loop`` (waiting on file descriptors, socket coroutines, DNS),
-``signals`` (Unix signal handlers on top of the self-pipe), and part B's
-``networking`` (transports, servers, TLS, pipes, subprocesses), which is
-written against the public methods of the layers below it only.
+Reading bottom-up:
+
+- ``handles`` and ``timers``: callback handles and the timer heap;
+- ``base_loop``: the loop core (callbacks, timers, tasks, errors, debug,
+  running and stopping);
+- ``selector_loop``: selector I/O (waiting on file descriptors, the socket
+  coroutines, DNS, the self-pipe wake-up);
+- ``signals`` (with ``child_watcher``): Unix signal handlers on top of the
+  self-pipe, and learning when child processes exit;
+- ``transports``: one module per kind of transport (socket streams, the TLS
+  layer, datagrams, pipes, subprocesses) plus the rules they share;
+- ``server``: the ``asyncio.Server`` object that accepts connections;
+- ``networking``: the loop methods that create transports and servers, one
+  mixin per concern (connections and start_tls, servers, datagram endpoints,
+  pipes, subprocesses, sendfile), written against the public methods of the
+  layers below only.
+
+The class below is where those layers are put together.
 """
 
 from __future__ import annotations
 
 from .child_watcher import close_child_watches
-from .networking import NetworkingMixin
+from .networking import (
+    ConnectionMixin,
+    DatagramMixin,
+    PipeMixin,
+    SendfileMixin,
+    ServerMixin,
+    SubprocessMixin,
+)
 from .selector_loop import SelectorLoop
 from .signals import SignalHandlingMixin
 
 __all__ = ["ReferenceEventLoop"]
 
 
-class ReferenceEventLoop(NetworkingMixin, SignalHandlingMixin, SelectorLoop):
+class ReferenceEventLoop(
+    ConnectionMixin,
+    ServerMixin,
+    DatagramMixin,
+    PipeMixin,
+    SubprocessMixin,
+    SendfileMixin,
+    SignalHandlingMixin,
+    SelectorLoop,
+):
     """The complete reference event loop.
 
     ``selector`` is an optional ``selectors.BaseSelector`` to wait with, as for
@@ -25,7 +54,11 @@ class ReferenceEventLoop(NetworkingMixin, SignalHandlingMixin, SelectorLoop):
     """
 
     def close(self) -> None:
-        """Close the loop and release what its child-process watches hold."""
+        """Close the loop and release what its child-process watches hold.
+
+        Clauses: ``loop.close/closes``, ``loop.close/idempotent``,
+        ``loop.close/close-while-running-raises``.
+        """
         if not self.is_running() and not self.is_closed():
             close_child_watches(self)
         super().close()

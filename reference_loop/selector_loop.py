@@ -46,7 +46,7 @@ class SelectorLoop(BaseReferenceLoop):
     """A ``BaseReferenceLoop`` that waits in ``selector.select()``.
 
     ``selector`` defaults to ``selectors.DefaultSelector()``, as for
-    ``asyncio.SelectorEventLoop`` (``SelectorEventLoop/custom-selector``). The
+    ``asyncio.SelectorEventLoop`` (``asyncio.SelectorEventLoop/custom-selector``). The
     loop owns it and closes it in ``close()``.
     """
 
@@ -206,22 +206,41 @@ class SelectorLoop(BaseReferenceLoop):
         A second call for the same fd replaces the first
         (as the stdlib does). A regular file is refused by epoll with
         PermissionError, and that error is left to surface
-        (``platform-support/no-file-io``).
+        (``platform.add_reader-file-io/file-fd-outcome``).
+
+        Clauses: ``loop.add_reader/called-when-readable``, ``loop.add_reader/args-passed``,
+        ``loop.add_reader/fd-or-socket``, ``loop.add_reader/object-with-fileno``,
+        ``loop.add_reader/replaces-previous``, ``loop.add_reader/reader-and-writer-together``,
+        ``loop.add_reader/closed-loop-raises``,
+        ``platform.add_reader-file-io/loop-survives-attempt``.
         """
         self._add_reader(fd, callback, *args)
 
     def remove_reader(self, fd: FileDescriptorLike) -> bool:
-        """Stop watching ``fd`` for reading; True if it was watched (``loop.remove_reader``)."""
+        """Stop watching ``fd`` for reading; True if it was watched (``loop.remove_reader``).
+
+        Clauses: ``loop.remove_reader/stops-callbacks``, ``loop.remove_reader/read-only``,
+        ``loop.remove_reader/returns-whether-registered``.
+        """
         return self._remove_reader(fd)
 
     def add_writer(
         self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
     ) -> None:
-        """Call ``callback(*args)`` whenever ``fd`` is writable (``loop.add_writer``)."""
+        """Call ``callback(*args)`` whenever ``fd`` is writable (``loop.add_writer``).
+
+        Clauses: ``loop.add_writer/called-when-writable``, ``loop.add_writer/args-passed``,
+        ``loop.add_writer/fd-or-socket``, ``loop.add_writer/replaces-previous``,
+        ``loop.add_writer/closed-loop-raises``.
+        """
         self._add_writer(fd, callback, *args)
 
     def remove_writer(self, fd: FileDescriptorLike) -> bool:
-        """Stop watching ``fd`` for writing; True if it was watched (``loop.remove_writer``)."""
+        """Stop watching ``fd`` for writing; True if it was watched (``loop.remove_writer``).
+
+        Clauses: ``loop.remove_writer/stops-callbacks``, ``loop.remove_writer/write-only``,
+        ``loop.remove_writer/returns-whether-registered``.
+        """
         return self._remove_writer(fd)
 
     # -- sockets -------------------------------------------------------------
@@ -264,7 +283,12 @@ class SelectorLoop(BaseReferenceLoop):
             self._remove_writer(fd)
 
     async def sock_recv(self, sock: socket.socket, nbytes: int) -> bytes:
-        """Receive up to ``nbytes`` bytes (``loop.sock_recv``)."""
+        """Receive up to ``nbytes`` bytes (``loop.sock_recv``).
+
+        Clauses: ``loop.sock_recv/receives-bytes``, ``loop.sock_recv/eof-returns-empty``,
+        ``loop.sock_recv/cancelled-loses-nothing``,
+        ``loop.sock_recv/debug-rejects-blocking-socket``.
+        """
         self._check_socket(sock)
         try:
             return sock.recv(nbytes)
@@ -289,7 +313,13 @@ class SelectorLoop(BaseReferenceLoop):
             fut.set_result(data)
 
     async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
-        """Receive into ``buf``; return the byte count (``loop.sock_recv_into``)."""
+        """Receive into ``buf``; return the byte count (``loop.sock_recv_into``).
+
+        Clauses: ``loop.sock_recv_into/receives-into-buffer``,
+        ``loop.sock_recv_into/eof-returns-zero``,
+        ``loop.sock_recv_into/cancelled-loses-nothing``,
+        ``loop.sock_recv_into/debug-rejects-blocking-socket``.
+        """
         self._check_socket(sock)
         try:
             return sock.recv_into(buf)
@@ -314,7 +344,11 @@ class SelectorLoop(BaseReferenceLoop):
             fut.set_result(count)
 
     async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
-        """Receive a datagram and its sender (``loop.sock_recvfrom``, 3.11+)."""
+        """Receive a datagram and its sender (``loop.sock_recvfrom``, 3.11+).
+
+        No spec clause: the reference docs do not document it (see the description of
+        specs/socket-objects.yaml).
+        """
         self._check_socket(sock)
         try:
             return sock.recvfrom(bufsize)
@@ -327,7 +361,11 @@ class SelectorLoop(BaseReferenceLoop):
     async def sock_recvfrom_into(
         self, sock: socket.socket, buf: Any, nbytes: int = 0
     ) -> tuple[int, Any]:
-        """Receive a datagram into ``buf`` (``loop.sock_recvfrom_into``, 3.11+)."""
+        """Receive a datagram into ``buf`` (``loop.sock_recvfrom_into``, 3.11+).
+
+        No spec clause: the reference docs do not document it (see the description of
+        specs/socket-objects.yaml).
+        """
         self._check_socket(sock)
         if not nbytes:
             nbytes = len(buf)
@@ -340,7 +378,11 @@ class SelectorLoop(BaseReferenceLoop):
         return await fut
 
     async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
-        """Send a datagram to ``address`` (``loop.sock_sendto``, 3.11+)."""
+        """Send a datagram to ``address`` (``loop.sock_sendto``, 3.11+).
+
+        No spec clause: the reference docs do not document it (see the description of
+        specs/socket-objects.yaml).
+        """
         self._check_socket(sock)
         try:
             return sock.sendto(data, address)
@@ -368,7 +410,11 @@ class SelectorLoop(BaseReferenceLoop):
             fut.set_result(result)
 
     async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
-        """Send all of ``data``, waiting for room as needed (``loop.sock_sendall``)."""
+        """Send all of ``data``, waiting for room as needed (``loop.sock_sendall``).
+
+        Clauses: ``loop.sock_sendall/sends-everything``, ``loop.sock_sendall/error-raises``,
+        ``loop.sock_sendall/debug-rejects-blocking-socket``.
+        """
         self._check_socket(sock)
         try:
             sent = sock.send(data)
@@ -406,6 +452,10 @@ class SelectorLoop(BaseReferenceLoop):
 
         Docs: loop.sock_connect, "address no longer needs to be resolved": a host that is not a
         numeric IP goes through ``getaddrinfo()``.
+
+        Clauses: ``loop.sock_connect/connects``, ``loop.sock_connect/resolves-address``,
+        ``loop.sock_connect/refused-raises``,
+        ``loop.sock_connect/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
         if sock.family in (socket.AF_INET, getattr(socket, "AF_INET6", -1)):
@@ -459,7 +509,13 @@ class SelectorLoop(BaseReferenceLoop):
             fut.set_result(None)
 
     async def sock_accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
-        """Accept a connection; the new socket is non-blocking (``loop.sock_accept``)."""
+        """Accept a connection; the new socket is non-blocking (``loop.sock_accept``).
+
+        Clauses: ``loop.sock_accept/returns-conn-and-address``,
+        ``loop.sock_accept/conn-is-non-blocking``,
+        ``loop.sock_accept/cancelled-loses-nothing``,
+        ``loop.sock_accept/debug-rejects-blocking-socket``.
+        """
         self._check_socket(sock)
         fut = self.create_future()
         self._retry_accept(fut, sock, first=True)
@@ -498,6 +554,15 @@ class SelectorLoop(BaseReferenceLoop):
         read-and-send if ``fallback``, else
         SendfileNotAvailableError. The file position ends at
         ``offset + bytes sent`` (docs: "File position is always updated").
+
+        Clauses: ``loop.sock_sendfile/sends-file``, ``loop.sock_sendfile/offset-and-count``,
+        ``loop.sock_sendfile/position-updated``,
+        ``loop.sock_sendfile/fallback-without-syscall``,
+        ``loop.sock_sendfile/no-fallback-raises``,
+        ``loop.sock_sendfile/syscall-used-where-available``,
+        ``loop.sock_sendfile/ssl-socket-rejected``, ``loop.sock_sendfile/stream-socket-only``,
+        ``loop.sock_sendfile/binary-file-only``, ``loop.sock_sendfile/bad-offset-or-count``,
+        ``loop.sock_sendfile/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
         if "b" not in getattr(file, "mode", "b"):
@@ -619,7 +684,11 @@ class SelectorLoop(BaseReferenceLoop):
         proto: int = 0,
         flags: int = 0,
     ) -> list[tuple[Any, ...]]:
-        """``socket.getaddrinfo()`` in the default executor (``loop.getaddrinfo``)."""
+        """``socket.getaddrinfo()`` in the default executor (``loop.getaddrinfo``).
+
+        Clauses: ``loop.getaddrinfo/same-as-socket-getaddrinfo``,
+        ``loop.getaddrinfo/errors-are-gaierror``, ``loop.getaddrinfo/is-coroutine``.
+        """
         if self._debug:
             logger.debug("Get address info %s:%r", host, port)
         return await self.run_in_executor(
@@ -627,7 +696,11 @@ class SelectorLoop(BaseReferenceLoop):
         )
 
     async def getnameinfo(self, sockaddr: tuple[Any, ...], flags: int = 0) -> tuple[str, str]:
-        """``socket.getnameinfo()`` in the default executor (``loop.getnameinfo``)."""
+        """``socket.getnameinfo()`` in the default executor (``loop.getnameinfo``).
+
+        Clauses: ``loop.getnameinfo/same-as-socket-getnameinfo``,
+        ``loop.getnameinfo/errors-match``, ``loop.getnameinfo/is-coroutine``.
+        """
         return await self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
 
 

@@ -133,18 +133,36 @@ class Server(asyncio.AbstractServer):
     # -- public API ----------------------------------------------------------------
 
     def get_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop the server was created on.
+
+        Clauses: ``Server.get_loop/returns-loop``.
+        """
         return self._loop
 
     def is_serving(self) -> bool:
+        """True while new connections are accepted.
+
+        Clauses: ``Server.is_serving/true-when-accepting``.
+        """
         return self._serving
 
     @property
     def sockets(self) -> Tuple[socket.socket, ...]:
+        """A copy of the listening sockets; empty once the server is closed.
+
+        Clauses: ``Server.sockets/listening-sockets``, ``Server.sockets/copy``,
+        ``Server.sockets/none-when-closed``.
+        """
         if self._sockets is None:
             return ()
         return tuple(self._sockets)
 
     def close(self) -> None:
+        """Stop listening and close the listening sockets; accepted connections stay open.
+
+        Clauses: ``Server.close/stops-serving``, ``Server.close/connections-left-open``,
+        ``Server.close/asynchronous``.
+        """
         sockets, self._sockets = self._sockets, None
         if sockets is None:
             return
@@ -176,22 +194,39 @@ class Server(asyncio.AbstractServer):
         self._unix_paths = []
 
     def close_clients(self) -> None:
-        """Close every accepted connection (Python 3.13 API)."""
+        """Close every accepted connection (Python 3.13 API).
+
+        No spec clause: added in Python 3.13, after the reference docs the specs quote.
+        """
         for transport in list(self._connections):
             transport.close()
 
     def abort_clients(self) -> None:
-        """Abort every accepted connection (Python 3.13 API)."""
+        """Abort every accepted connection (Python 3.13 API).
+
+        No spec clause: added in Python 3.13, after the reference docs the specs quote.
+        """
         for transport in list(self._connections):
             transport.abort()
 
     async def start_serving(self) -> None:
+        """Start accepting connections; calling it again does nothing.
+
+        Clauses: ``Server.start_serving/starts-accepting``,
+        ``Server.start_serving/idempotent``.
+        """
         self._start_serving()
         # One loop iteration, so the listening sockets are registered and the
         # caller can connect as soon as this returns.
         await asyncio.sleep(0)
 
     async def serve_forever(self) -> None:
+        """Accept connections until cancelled; cancelling closes the server.
+
+        Clauses: ``Server.serve_forever/accepts-until-cancelled``,
+        ``Server.serve_forever/already-serving``, ``Server.serve_forever/one-task``,
+        ``Server.serve_forever/closed-server``.
+        """
         if self._serve_forever_fut is not None:
             raise RuntimeError(f"server {self!r} is already being awaited on serve_forever()")
         if self._sockets is None:
@@ -211,6 +246,11 @@ class Server(asyncio.AbstractServer):
                 self._serve_forever_fut = None
 
     async def wait_closed(self) -> None:
+        """Wait until the server is closed (and, from 3.12, its connections are gone).
+
+        Clauses: ``Server.wait_closed/waits-for-close``,
+        ``Server.wait_closed/open-connections``.
+        """
         if self._waiters is None:
             return
         if not _WAIT_FOR_CONNECTIONS and self._sockets is None:

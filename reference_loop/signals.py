@@ -63,6 +63,15 @@ class SignalHandlingMixin:
         ``signal.set_wakeup_fd`` refuses). SIGKILL and SIGSTOP raise
         ``UncatchableSignalError``, both a ValueError (the docs) and a
         RuntimeError (what CPython raises).
+
+        Clauses: ``loop.add_signal_handler/callback-runs-in-loop``,
+        ``loop.add_signal_handler/may-interact-with-loop``,
+        ``loop.add_signal_handler/keyword-arguments-with-partial``,
+        ``loop.add_signal_handler/invalid-signal-number``,
+        ``loop.add_signal_handler/uncatchable-signal``,
+        ``loop.add_signal_handler/uncatchable-signal-rejected``,
+        ``loop.add_signal_handler/main-thread-only``,
+        ``loop.add_signal_handler/main-thread-runtime-error``.
         """
         if asyncio.iscoroutine(callback) or asyncio.iscoroutinefunction(callback):
             raise TypeError("coroutines cannot be used with add_signal_handler()")
@@ -98,6 +107,11 @@ class SignalHandlingMixin:
 
         Docs: loop.remove_signal_handler. SIGINT goes back to
         Python's ``default_int_handler`` (KeyboardInterrupt), as at start-up.
+
+        Clauses: ``loop.remove_signal_handler/returns-true-when-removed``,
+        ``loop.remove_signal_handler/returns-false-when-none``,
+        ``loop.remove_signal_handler/sigint-default-restored``,
+        ``loop.remove_signal_handler/invalid-signal-number``.
         """
         self._validate_signal(sig)
         table = self._signal_handlers

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Optional
 
 from conformance.adapters import Adapter
 
@@ -36,7 +35,7 @@ def warm_up() -> None:
     uvloop.new_event_loop().close()
 
 
-def adapter() -> Optional[Adapter]:
+def adapter() -> Adapter | None:
     """How to make a uvloop loop; None where uvloop cannot be imported (Windows)."""
     try:
         import uvloop  # noqa: F401  (only to learn whether it works here)

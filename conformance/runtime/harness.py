@@ -338,6 +338,28 @@ class _Run:
                 "actual": str(alarming[0].message)})
 
 
+def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: dict,
+                       case: dict) -> None:
+    """Free what the judging needed, collect it now, and blame its warnings on this case.
+
+    Handler contexts and the case's exception hold frames, which hold the
+    case's transports in reference cycles. Collected later, during the next
+    case in the same worker, their "unclosed transport" warnings would be
+    blamed on that case.
+    """
+    seen = len(caught)
+    ctx.handler_calls.clear()
+    ctx.traced.clear()
+    run.error = None
+    run.value = None
+    gc.collect()
+    late = [w for w in caught[seen:] if issubclass(w.category, ALARMING_WARNINGS)]
+    if late and result["outcome"] == "pass" and case.get("level") != "impl-defined":
+        text = " | ".join(f"{w.category.__name__}: {str(w.message)[:200]}" for w in late)
+        result.update(_result("fail", f"left behind after the case: {text}",
+                              expected="nothing left open", actual=text))
+
+
 def _logging_level_for(case: dict) -> int:
     levels = [_level_of(w.get("level", "WARNING")) for w in (case.get("expect") or {}).get("logs") or []]
     return min(levels + [logging.WARNING])
@@ -388,6 +410,7 @@ def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0
                 result = run.judge(ctx, logs.records, caught)
             except SetupError as exc:
                 return _finish(started, _result("error", f"set-up failed: {exc}", tb=_format_exc(exc)))
+            _collect_leftovers(run, ctx, caught, result, case)
         leaks = snapshot.leaks(grace=0.5 * multiplier + 0.5)
         if leaks and result["outcome"] == "pass" and case.get("level") != "impl-defined":
             result = _result("fail", "; ".join(leaks), expected="nothing left open",

@@ -138,7 +138,7 @@ class Peer:
         self.thread = threading.Thread(target=run, name=f"conformance-peer-{self.name}", daemon=True)
         self.thread.start()
 
-    async def done(self, timeout: float = 10.0) -> Any:
+    async def done(self, timeout: float = 8.0) -> Any:
         """Wait (polling, never blocking the loop) for the script; return its result."""
         deadline = time.monotonic() + timeout * self.multiplier
         while not self.finished.is_set():
@@ -176,7 +176,9 @@ class Peers:
 
     @property
     def timeout(self) -> float:
-        return 10.0 * self.multiplier
+        """Every blocking peer call gives up after this: less than a case's own timeout,
+        so a stuck peer fails its case with a message instead of killing the worker."""
+        return 8.0 * self.multiplier
 
     def _peer(self, name: str) -> Peer:
         peer = Peer(name, self.multiplier)
@@ -302,22 +304,29 @@ class TLSMaterial:
     def __init__(self, pems: Optional[dict] = None) -> None:
         self.pems = pems
         self.folder: Optional[str] = None
+        # Peer threads and the case ask for contexts concurrently.
+        self._lock = threading.Lock()
 
     def _files(self) -> tuple[str, str]:
         if not self.pems:
             raise SetupError("no TLS certificates available (trustme is not installed)")
-        if self.folder is None:
-            self.folder = tempfile.mkdtemp(prefix="cf-tls-")
-            for name in ("chain", "key"):
-                with open(os.path.join(self.folder, name + ".pem"), "w") as f:
-                    f.write(self.pems[name])
-        return os.path.join(self.folder, "chain.pem"), os.path.join(self.folder, "key.pem")
+        with self._lock:
+            if self.folder is None:
+                folder = tempfile.mkdtemp(prefix="cf-tls-")
+                for name in ("chain", "key"):
+                    with open(os.path.join(folder, name + ".pem"), "w") as f:
+                        f.write(self.pems[name])
+                self.folder = folder  # only once both files are complete
+            folder = self.folder
+        return os.path.join(folder, "chain.pem"), os.path.join(folder, "key.pem")
 
     def server_context(self) -> Any:
         import ssl
 
         chain, key = self._files()
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        # PROTOCOL_TLS_SERVER explicitly: on 3.9 create_default_context() gives a
+        # generic context, on which num_tickets cannot be set.
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(chain, key)
         # TLS 1.3 session tickets arrive after the handshake; a client that
         # never reads them resets the connection when it closes, and a reset

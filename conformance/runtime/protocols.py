@@ -17,6 +17,7 @@ Stdlib only: ``repro`` inlines this file.
 from __future__ import annotations
 
 import asyncio
+import types
 from typing import Any
 
 from .helpers import CaseFailure
@@ -158,7 +159,13 @@ class ProtocolRegistry:
     def _make_base(self, kind: str) -> type:
         registry = self
         base = _BASES[kind]
-        namespace: dict = {"__doc__": f"A watched {kind}: subclass it in spec code."}
+        namespace: dict = {
+            "__doc__": f"A watched {kind}: subclass it in spec code.",
+            # Read-only defaults, so a case can poll ``proto.received`` before the
+            # first callback; the first callback gives each instance its own.
+            "events": (), "calls": (), "received": b"", "datagrams": (),
+            "pipe_data": types.MappingProxyType({}), "transport": None, "lost_exc": None,
+        }
         for name in CALLBACKS[kind]:
             namespace[name] = _wrap(kind, name, getattr(base, name), registry)
 

@@ -52,15 +52,34 @@ class TransportState:
         self._closing = False
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
+        """The extra-info value ``name``, or ``default``.
+
+        Clauses: ``BaseTransport.get_extra_info/default-when-unavailable``,
+        ``BaseTransport.get_extra_info/socket-keys``,
+        ``BaseTransport.get_extra_info/pipe-key``,
+        ``BaseTransport.get_extra_info/subprocess-key``.
+        """
         return self._extra.get(name, default)
 
     def is_closing(self) -> bool:
+        """True once the transport is closing or closed.
+
+        Clauses: ``BaseTransport.is_closing/tracks-close``.
+        """
         return self._closing
 
     def set_protocol(self, protocol: Any) -> None:
+        """Deliver further events to ``protocol``.
+
+        Clauses: ``BaseTransport.set_protocol/sets-the-protocol``.
+        """
         self._protocol = protocol
 
     def get_protocol(self) -> Any:
+        """The protocol events go to now.
+
+        Clauses: ``BaseTransport.get_protocol/returns-current``.
+        """
         return self._protocol
 
     def _report(self, message: str, exc: BaseException) -> None:

@@ -68,6 +68,11 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
             sock.close()
 
     def get_write_buffer_size(self) -> int:
+        """Bytes of datagrams queued for sending.
+
+        Clauses: ``WriteTransport.get_write_buffer_size/output-buffer-size``,
+        ``flow-control.watermarks/buffer-size-accounting``.
+        """
         return self._buffer_size
 
     # -- reading -----------------------------------------------------------------
@@ -115,6 +120,12 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
     # -- writing -----------------------------------------------------------------
 
     def sendto(self, data: Any, addr: Any = None) -> None:
+        """Send one datagram to ``addr`` (the connected peer when None).
+
+        Clauses: ``DatagramTransport.sendto/to-addr``,
+        ``DatagramTransport.sendto/none-uses-remote-addr``,
+        ``DatagramTransport.sendto/does-not-block``.
+        """
         check_bytes_like(data)
         if self._address is not None:
             if addr not in (None, self._address):
@@ -180,6 +191,11 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
     # -- closing -----------------------------------------------------------------
 
     def close(self) -> None:
+        """Send what is queued, then close; ``connection_lost(None)`` follows.
+
+        Clauses: ``BaseTransport.close/other-kinds-lose-connection``,
+        ``BaseTransport.close/idempotent``.
+        """
         if self._closing:
             return
         self._closing = True
@@ -188,6 +204,10 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
             self._schedule_connection_lost(None)
 
     def abort(self) -> None:
+        """Close now, dropping queued datagrams.
+
+        Clauses: ``DatagramTransport.abort/closes-immediately``.
+        """
         self._force_close(None)
 
     def _fatal_error(self, exc: BaseException, message: str) -> None:

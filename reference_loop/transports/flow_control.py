@@ -89,12 +89,30 @@ class WriteFlowControl:
         self._writable_waiters: List[asyncio.Future] = []
 
     def get_write_buffer_size(self) -> int:  # pragma: no cover - overridden
+        """Bytes buffered for writing (each transport overrides this).
+
+        Clauses: ``WriteTransport.get_write_buffer_size/output-buffer-size``,
+        ``flow-control.watermarks/buffer-size-accounting``.
+        """
         raise NotImplementedError
 
     def get_write_buffer_limits(self) -> Tuple[int, int]:
+        """The ``(low, high)`` watermarks.
+
+        Clauses: ``WriteTransport.get_write_buffer_limits/low-high-tuple``.
+        """
         return self._gate.limits()
 
     def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        """Set the watermarks that drive pause_writing/resume_writing.
+
+        Clauses: ``WriteTransport.set_write_buffer_limits/low-at-most-high``,
+        ``flow-control.watermarks/high-zero``, ``flow-control.watermarks/low-zero``,
+        ``flow-control.watermarks/only-high-given``,
+        ``flow-control.watermarks/only-high-low-value``,
+        ``flow-control.watermarks/only-low-given``,
+        ``flow-control.watermarks/invalid-rejected``.
+        """
         self._gate.set_limits(high, low)
         self._after_buffer_grew()
 

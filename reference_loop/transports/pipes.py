@@ -155,25 +155,48 @@ class ReadPipeTransport(_PipeBase, asyncio.ReadTransport):
         self._loop.call_soon(self._call_connection_lost, None)
 
     def is_reading(self) -> bool:
+        """True unless paused or closing.
+
+        Clauses: ``ReadTransport.is_reading/true-while-receiving``.
+        """
         return not self._paused and not self._closing
 
     def pause_reading(self) -> None:
+        """Stop reading the pipe until resume_reading().
+
+        Clauses: ``ReadTransport.pause_reading/no-data-while-paused``,
+        ``ReadTransport.pause_reading/idempotent``.
+        """
         if self._closing or self._paused:
             return
         self._paused = True
         self._update_reader()
 
     def resume_reading(self) -> None:
+        """Read the pipe again.
+
+        Clauses: ``ReadTransport.resume_reading/data-flows-again``,
+        ``ReadTransport.resume_reading/idempotent``.
+        """
         if self._closing or not self._paused:
             return
         self._paused = False
         self._update_reader()
 
     def close(self) -> None:
+        """Stop reading and close the pipe; ``connection_lost(None)`` follows.
+
+        Clauses: ``BaseTransport.close/other-kinds-lose-connection``,
+        ``BaseTransport.close/idempotent``.
+        """
         if not self._closing:
             self._force_close(None)
 
     def abort(self) -> None:
+        """Close the pipe at once.
+
+        Clauses: ``BaseTransport.close/other-kinds-lose-connection``.
+        """
         self._force_close(None)
 
     def _force_close(self, exc: BaseException | None) -> None:
@@ -224,12 +247,30 @@ class WritePipeTransport(_PipeBase, WriteFlowControl, asyncio.WriteTransport):
             self._watching = False
 
     def get_write_buffer_size(self) -> int:
+        """Bytes not yet written to the pipe.
+
+        Clauses: ``WriteTransport.get_write_buffer_size/output-buffer-size``,
+        ``flow-control.watermarks/buffer-size-accounting``.
+        """
         return len(self._buffer)
 
     def can_write_eof(self) -> bool:
+        """True: closing the pipe is its end of file.
+
+        Clauses: ``WriteTransport.can_write_eof/true-iff-write-eof-works``,
+        ``WriteTransport.can_write_eof/plain-kinds-support-it``.
+        """
         return True
 
     def write(self, data: Any) -> None:
+        """Write ``data`` to the pipe, buffering what it cannot take now.
+
+        Clauses: ``WriteTransport.write/delivers-in-order``,
+        ``WriteTransport.write/bytes-like-accepted``,
+        ``WriteTransport.write/non-bytes-rejected``, ``WriteTransport.write/does-not-block``,
+        ``WriteTransport.write/write-after-close``,
+        ``WriteTransport.write/write-after-write-eof-raises``.
+        """
         check_bytes_like(data)
         if self._eof_written:
             raise RuntimeError("Cannot call write() after write_eof()")
@@ -260,6 +301,10 @@ class WritePipeTransport(_PipeBase, WriteFlowControl, asyncio.WriteTransport):
         self._after_buffer_grew()
 
     def writelines(self, list_of_data: Iterable[Any]) -> None:
+        """Write each element in turn.
+
+        Clauses: ``WriteTransport.writelines/like-write-per-element``.
+        """
         for data in list_of_data:
             self.write(data)
 
@@ -286,6 +331,10 @@ class WritePipeTransport(_PipeBase, WriteFlowControl, asyncio.WriteTransport):
             self._schedule_connection_lost(None)
 
     def write_eof(self) -> None:
+        """Close the pipe once the buffer is written.
+
+        Clauses: ``WriteTransport.write_eof/flush-then-eof``.
+        """
         if self._closing:
             return
         self._eof_written = True
@@ -294,10 +343,20 @@ class WritePipeTransport(_PipeBase, WriteFlowControl, asyncio.WriteTransport):
             self._schedule_connection_lost(None)
 
     def close(self) -> None:
+        """Flush the buffer, then close the pipe.
+
+        Clauses: ``BaseTransport.close/flushes-then-connection-lost-none``,
+        ``BaseTransport.close/idempotent``.
+        """
         if not self._closing:
             self.write_eof()
 
     def abort(self) -> None:
+        """Close the pipe at once, dropping buffered data.
+
+        Clauses: ``WriteTransport.abort/buffered-data-lost``,
+        ``WriteTransport.abort/abort-twice-harmless``, ``WriteTransport.abort/no-more-data``.
+        """
         self._force_close(None)
 
     def _force_close(self, exc: BaseException | None) -> None:

@@ -48,16 +48,22 @@ Clauses: ``Protocol.data_received/non-empty-bytes``,
 from __future__ import annotations
 
 import asyncio
+import collections
 import errno
+import itertools
 import os
 import socket
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Deque, Iterable, Mapping
 
 from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
 from .flow_control import WriteFlowControl
 
 #: Bytes asked of the kernel per read, and the size hint of BufferedProtocol.
 READ_CHUNK = 256 * 1024
+
+#: Queued chunks handed to one sendmsg() call (Linux accepts up to 1024).
+_MAX_CHUNKS_PER_SEND = 512
+_HAVE_SENDMSG = hasattr(socket.socket, "sendmsg")
 
 BYTES_LIKE = (bytes, bytearray, memoryview)
 
@@ -94,9 +100,12 @@ def socket_extra(sock: socket.socket) -> dict:
 class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport):
     """A bidirectional byte stream over one non-blocking connected socket.
 
-    The write buffer is one ``bytearray`` (cheap appends, cheap front trims);
-    reads are one ``recv`` per readiness callback, so a protocol that pauses
-    reading inside ``data_received`` receives nothing more.
+    ``write()`` hands data to the kernel at once when nothing is queued, and
+    queues the rest as immutable chunks (bytes are kept, not copied; other
+    bytes-like objects are copied once, since the caller may change them).
+    Each writable event passes the queue to one ``sendmsg()``. Reads are one
+    ``recv`` per readiness callback, so a protocol that pauses reading inside
+    ``data_received`` receives nothing more.
     """
 
     def __init__(
@@ -115,7 +124,10 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         self._sock: socket.socket | None = sock
         self._fd = sock.fileno()
         self._server = server
-        self._buffer = bytearray()
+        # Unsent data, as a queue of immutable chunks: queueing copies nothing,
+        # and writable events hand the kernel many chunks at once.
+        self._buffer: Deque[Any] = collections.deque()
+        self._buffer_size = 0
         self._conn_lost = 0
         self._reading_paused = False
         self._reader_on = False
@@ -129,6 +141,8 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         # tickets, a close_notify) are read and dropped before closing, so the
         # kernel ends the connection with FIN instead of a reset.
         self._discard_unread_on_close = False
+        # The readiness callback is picked once per protocol, not per event.
+        self._read_ready = self._reader_for(protocol)
         set_tcp_nodelay(sock)
         if server is not None:
             server._attach(self)
@@ -139,7 +153,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
 
     def __repr__(self) -> str:
         state = "closed" if self._sock is None else ("closing" if self._closing else "open")
-        return f"<{type(self).__name__} fd={self._fd} {state} buffered={len(self._buffer)}>"
+        return f"<{type(self).__name__} fd={self._fd} {state} buffered={self._buffer_size}>"
 
     def __del__(self) -> None:
         sock = getattr(self, "_sock", None)
@@ -166,44 +180,77 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             and self._sock is not None
         )
         if want and not self._reader_on:
-            self._loop.add_reader(self._fd, self._on_readable)
+            self._loop.add_reader(self._fd, self._read_ready)
             self._reader_on = True
         elif not want and self._reader_on:
             self._loop.remove_reader(self._fd)
             self._reader_on = False
 
     def is_reading(self) -> bool:
+        """True unless paused, closing or at end of file.
+
+        Clauses: ``ReadTransport.is_reading/true-while-receiving``.
+        """
         return not (self._reading_paused or self._closing or self._eof_seen)
 
     def pause_reading(self) -> None:
+        """Stop receiving until resume_reading().
+
+        Clauses: ``ReadTransport.pause_reading/no-data-while-paused``,
+        ``ReadTransport.pause_reading/idempotent``.
+        """
         if self._closing or self._reading_paused:
             return
         self._reading_paused = True
         self._update_reader()
 
     def resume_reading(self) -> None:
+        """Receive again.
+
+        Clauses: ``ReadTransport.resume_reading/data-flows-again``,
+        ``ReadTransport.resume_reading/idempotent``.
+        """
         if self._closing or not self._reading_paused:
             return
         self._reading_paused = False
         self._update_reader()
 
-    def _on_readable(self) -> None:
-        if self._sock is None or not self._reader_on:
-            return
-        if isinstance(self._protocol, asyncio.BufferedProtocol):
-            self._read_into_protocol_buffer()
-        else:
-            self._read_bytes()
+    def set_protocol(self, protocol: Any) -> None:
+        """Deliver further events to ``protocol``.
+
+        A switch between a plain and a buffered protocol also switches the
+        readiness callback, so the next bytes arrive the way the new protocol
+        asks for them.
+
+        Clauses: ``BaseTransport.set_protocol/sets-the-protocol``.
+        """
+        self._protocol = protocol
+        read_ready = self._reader_for(protocol)
+        if read_ready != self._read_ready:
+            self._read_ready = read_ready
+            if self._reader_on:
+                self._loop.add_reader(self._fd, read_ready)
+
+    def _reader_for(self, protocol: Any) -> Callable[[], None]:
+        if isinstance(protocol, asyncio.BufferedProtocol):
+            return self._read_into_protocol_buffer
+        return self._read_bytes
+
+    # The two readiness callbacks are the hot path of every stream: one recv,
+    # one protocol call, and no other work when nothing goes wrong. A stale
+    # event cannot reach them: removing a reader cancels its queued handle.
 
     def _read_bytes(self) -> None:
-        assert self._sock is not None
+        sock = self._sock
+        if sock is None:
+            return
         try:
-            data = self._sock.recv(READ_CHUNK)
+            data = sock.recv(READ_CHUNK)
         except (BlockingIOError, InterruptedError):
             return
+        except (SystemExit, KeyboardInterrupt):
+            raise
         except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
             self._fatal_error(exc, "Fatal read error on socket transport")
             return
         if not data:
@@ -211,39 +258,42 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             return
         try:
             self._protocol.data_received(data)
+        except (SystemExit, KeyboardInterrupt):
+            raise
         except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
             self._fatal_error(exc, "Fatal error: protocol.data_received() call failed.")
 
     def _read_into_protocol_buffer(self) -> None:
-        assert self._sock is not None
+        sock = self._sock
+        if sock is None:
+            return
+        protocol = self._protocol
         try:
-            buf = self._protocol.get_buffer(-1)
+            buf = protocol.get_buffer(-1)
             if not len(buf):
                 raise RuntimeError("get_buffer() returned an empty buffer")
+        except (SystemExit, KeyboardInterrupt):
+            raise
         except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
             self._fatal_error(exc, "Fatal error: protocol.get_buffer() call failed.")
             return
         try:
-            nbytes = self._sock.recv_into(buf)
+            nbytes = sock.recv_into(buf)
         except (BlockingIOError, InterruptedError):
             return
+        except (SystemExit, KeyboardInterrupt):
+            raise
         except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
             self._fatal_error(exc, "Fatal read error on socket transport")
             return
         if not nbytes:
             self._on_eof()
             return
         try:
-            self._protocol.buffer_updated(nbytes)
+            protocol.buffer_updated(nbytes)
+        except (SystemExit, KeyboardInterrupt):
+            raise
         except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
             self._fatal_error(exc, "Fatal error: protocol.buffer_updated() call failed.")
 
     def _on_eof(self) -> None:
@@ -262,74 +312,136 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
     # -- writing -----------------------------------------------------------------
 
     def get_write_buffer_size(self) -> int:
-        return len(self._buffer)
+        """Bytes not yet handed to the kernel.
+
+        Clauses: ``WriteTransport.get_write_buffer_size/output-buffer-size``,
+        ``flow-control.watermarks/buffer-size-accounting``.
+        """
+        return self._buffer_size
 
     def can_write_eof(self) -> bool:
+        """True: a socket can shut down its sending side.
+
+        Clauses: ``WriteTransport.can_write_eof/true-iff-write-eof-works``,
+        ``WriteTransport.can_write_eof/plain-kinds-support-it``.
+        """
         return True
 
     def write(self, data: Any) -> None:
-        check_bytes_like(data)
+        """Send ``data``: straight to the socket when nothing is buffered, else buffer it.
+
+        Clauses: ``WriteTransport.write/delivers-in-order``,
+        ``WriteTransport.write/bytes-like-accepted``,
+        ``WriteTransport.write/non-bytes-rejected``, ``WriteTransport.write/does-not-block``,
+        ``WriteTransport.write/write-after-close``,
+        ``WriteTransport.write/write-after-write-eof-raises``.
+        """
+        if type(data) is not bytes:
+            check_bytes_like(data)
+        if self._eof_written or self._sendfile_busy or self._conn_lost:
+            self._refuse_write(data)
+            return
+        if not data:
+            return
+        buffer = self._buffer
+        if buffer:
+            # The writer callback is already waiting for room: queue behind it.
+            if type(data) is not bytes:
+                data = _frozen(data)
+            buffer.append(data)
+            size = self._buffer_size = self._buffer_size + len(data)
+        else:
+            try:
+                sent = self._sock.send(data)  # type: ignore[union-attr]
+            except (BlockingIOError, InterruptedError):
+                sent = 0
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                self._fatal_error(exc, "Fatal write error on socket transport")
+                return
+            if type(data) is not bytes:
+                data = _frozen(data)
+            size = len(data) - sent
+            if not size:
+                return  # the common case: the kernel took it all
+            # A view of what the kernel left: the bytes are not copied.
+            buffer.append(memoryview(data)[sent:] if sent else data)
+            self._buffer_size = size
+            self._loop.add_writer(self._fd, self._on_writable)
+        gate = self._gate
+        if not gate.paused and size > gate.high:
+            self._after_buffer_grew()
+
+    def _refuse_write(self, data: Any) -> None:
+        """write() after write_eof(), during sendfile, or on a lost connection."""
         if self._eof_written:
             raise RuntimeError("Cannot call write() after write_eof()")
         if self._sendfile_busy:
             raise RuntimeError("unable to write; sendfile is in progress")
         if not data:
             return
-        if self._conn_lost:
-            if self._conn_lost >= LOST_WRITES_BEFORE_WARNING:
-                logger.warning("socket.send() raised exception.")
-            self._conn_lost += 1
-            return
-        if not self._buffer:
-            assert self._sock is not None
-            try:
-                sent = self._sock.send(data)
-            except (BlockingIOError, InterruptedError):
-                sent = 0
-            except BaseException as exc:
-                if is_exit_exception(exc):
-                    raise
-                self._fatal_error(exc, "Fatal write error on socket transport")
-                return
-            with memoryview(data) as view:
-                if sent >= view.nbytes:
-                    return
-                self._buffer += view.cast("B")[sent:]
-            self._loop.add_writer(self._fd, self._on_writable)
-        else:
-            self._buffer += data
-        self._after_buffer_grew()
+        if self._conn_lost >= LOST_WRITES_BEFORE_WARNING:
+            logger.warning("socket.send() raised exception.")
+        self._conn_lost += 1
 
     def writelines(self, list_of_data: Iterable[Any]) -> None:
+        """Write each element in turn.
+
+        Clauses: ``WriteTransport.writelines/like-write-per-element``.
+        """
         for data in list_of_data:
             self.write(data)
 
     def _on_writable(self) -> None:
-        if self._sock is None or not self._buffer:
+        sock = self._sock
+        buffer = self._buffer
+        if sock is None or not buffer:
             return
         try:
-            sent = self._sock.send(self._buffer)
+            if len(buffer) == 1 or not _HAVE_SENDMSG:
+                sent = sock.send(buffer[0])
+            elif len(buffer) <= _MAX_CHUNKS_PER_SEND:
+                sent = sock.sendmsg(buffer)
+            else:
+                sent = sock.sendmsg(itertools.islice(buffer, _MAX_CHUNKS_PER_SEND))
         except (BlockingIOError, InterruptedError):
             return
+        except (SystemExit, KeyboardInterrupt):
+            raise
         except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
             self._loop.remove_writer(self._fd)
-            self._buffer.clear()
+            buffer.clear()
+            self._buffer_size = 0
             self._fatal_error(exc, "Fatal write error on socket transport")
             return
-        del self._buffer[:sent]
-        self._after_buffer_shrank()
-        if self._buffer or self._conn_lost:
+        size = self._buffer_size = self._buffer_size - sent
+        # Drop the chunks the kernel took; keep a view of a partly sent one.
+        while sent:
+            chunk = buffer[0]
+            if len(chunk) > sent:
+                buffer[0] = memoryview(chunk)[sent:]
+                break
+            sent -= len(chunk)
+            buffer.popleft()
+        gate = self._gate
+        if gate.paused and size <= gate.low:
+            self._after_buffer_shrank()
+        if buffer or self._conn_lost:
             return
         self._loop.remove_writer(self._fd)
-        self._wake_empty_waiters()
+        if self._empty_waiters:
+            self._wake_empty_waiters()
         if self._closing:
             self._schedule_connection_lost(None)
         elif self._eof_written:
             self._shutdown_write()
 
     def write_eof(self) -> None:
+        """Shut down the sending side once the buffer is flushed.
+
+        Clauses: ``WriteTransport.write_eof/flush-then-eof``.
+        """
         if self._closing or self._eof_written:
             return
         self._eof_written = True
@@ -346,6 +458,13 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
     # -- closing -----------------------------------------------------------------
 
     def close(self) -> None:
+        """Stop reading, flush the buffer, then ``connection_lost(None)``.
+
+        Clauses: ``BaseTransport.close/flushes-then-connection-lost-none``,
+        ``BaseTransport.close/no-more-data-received``,
+        ``BaseTransport.close/connection-lost-not-synchronous``,
+        ``BaseTransport.close/idempotent``.
+        """
         if self._closing:
             return
         self._closing = True
@@ -354,6 +473,11 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             self._schedule_connection_lost(None)
 
     def abort(self) -> None:
+        """Close at once, dropping buffered data; ``connection_lost(None)`` follows.
+
+        Clauses: ``WriteTransport.abort/buffered-data-lost``,
+        ``WriteTransport.abort/abort-twice-harmless``, ``WriteTransport.abort/no-more-data``.
+        """
         self._force_close(None)
 
     def _fatal_error(self, exc: BaseException, message: str) -> None:
@@ -368,6 +492,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             return
         if self._buffer:
             self._buffer.clear()
+            self._buffer_size = 0
             self._loop.remove_writer(self._fd)
         if not self._closing:
             self._closing = True
@@ -399,7 +524,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             if server is not None:
                 server._detach(self)
 
-    # -- sendfile support (called by NetworkingMixin.sendfile) ---------------------
+    # -- sendfile support (called by networking.sendfile) ---------------------
 
     def _can_sendfile_natively(self) -> bool:
         return hasattr(os, "sendfile") and self._sock is not None
@@ -474,6 +599,12 @@ _SENDFILE_UNSUPPORTED = {
     for name in ("ENOTSOCK", "ENOTSUP", "EOPNOTSUPP", "EINVAL", "ENOSYS")
     if hasattr(errno, name)
 }
+
+
+def _frozen(data: Any) -> bytes:
+    """An immutable copy of a bytes-like object the caller may still change."""
+    with memoryview(data) as view:
+        return view.tobytes()
 
 
 def _discard_unread(sock: socket.socket, limit: int = 1 << 20) -> None:

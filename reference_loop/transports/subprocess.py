@@ -196,16 +196,32 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
     # -- public API --------------------------------------------------------------
 
     def get_pid(self) -> int:
+        """The child's process id.
+
+        Clauses: ``SubprocessTransport.get_pid/pid``.
+        """
         return self._pid
 
     def get_returncode(self) -> int | None:
+        """None while the child runs, then its return code.
+
+        Clauses: ``SubprocessTransport.get_returncode/none-then-code``.
+        """
         return self._returncode
 
     def get_pipe_transport(self, fd: int) -> asyncio.BaseTransport | None:
+        """The pipe transport of child fd 0, 1 or 2, or None.
+
+        Clauses: ``SubprocessTransport.get_pipe_transport/per-fd``.
+        """
         fwd = self._pipes.get(fd)
         return None if fwd is None else fwd.transport
 
     def send_signal(self, signal: int) -> None:
+        """Send ``signal`` to the child.
+
+        Clauses: ``SubprocessTransport.send_signal/sends-signal``.
+        """
         self._check_alive()
         if self._returncode is None:
             try:
@@ -214,9 +230,17 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
                 pass
 
     def terminate(self) -> None:
+        """Ask the child to stop (SIGTERM).
+
+        Clauses: ``SubprocessTransport.terminate/sigterm``.
+        """
         self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
+        """Kill the child (SIGKILL).
+
+        Clauses: ``SubprocessTransport.kill/sigkill``.
+        """
         self.send_signal(signal.SIGKILL)
 
     def _check_alive(self) -> None:
@@ -224,9 +248,18 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
             raise ProcessLookupError()
 
     def is_closing(self) -> bool:
+        """True once close() was called.
+
+        Clauses: ``BaseTransport.is_closing/tracks-close``.
+        """
         return self._closed
 
     def close(self) -> None:
+        """Close the pipes and kill the child if it still runs.
+
+        Clauses: ``SubprocessTransport.close/kills-and-closes-pipes``,
+        ``BaseTransport.close/other-kinds-lose-connection``.
+        """
         if self._closed:
             return
         self._closed = True

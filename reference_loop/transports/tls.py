@@ -444,13 +444,27 @@ class TLSTransport(TransportState, asyncio.Transport):
 
     # The protocol lives on the layer, which delivers data to it.
     def set_protocol(self, protocol: Any) -> None:
+        """Deliver further plaintext to ``protocol``.
+
+        Clauses: ``BaseTransport.set_protocol/sets-the-protocol``.
+        """
         self._layer._app_protocol = protocol
         self._protocol = protocol
 
     def get_protocol(self) -> Any:
+        """The application protocol.
+
+        Clauses: ``BaseTransport.get_protocol/returns-current``.
+        """
         return self._layer._app_protocol
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
+        """The TLS keys from the layer; the socket keys from the transport below.
+
+        Clauses: ``BaseTransport.get_extra_info/tls-keys``,
+        ``BaseTransport.get_extra_info/socket-keys``,
+        ``BaseTransport.get_extra_info/default-when-unavailable``.
+        """
         if name in self._layer._extra:
             return self._layer._extra[name]
         raw = self._layer._raw
@@ -459,19 +473,40 @@ class TLSTransport(TransportState, asyncio.Transport):
         return raw.get_extra_info(name, default)
 
     def is_reading(self) -> bool:
+        """True unless the application paused reading or closed.
+
+        Clauses: ``ReadTransport.is_reading/true-while-receiving``.
+        """
         return not self._layer._app_reading_paused and not self._closing
 
     def pause_reading(self) -> None:
+        """Deliver no plaintext until resume_reading().
+
+        Clauses: ``ReadTransport.pause_reading/no-data-while-paused``,
+        ``ReadTransport.pause_reading/idempotent``.
+        """
         if self._closing or self._layer._app_reading_paused:
             return
         self._layer._set_reading(False)
 
     def resume_reading(self) -> None:
+        """Deliver plaintext again.
+
+        Clauses: ``ReadTransport.resume_reading/data-flows-again``,
+        ``ReadTransport.resume_reading/idempotent``.
+        """
         if self._closing or not self._layer._app_reading_paused:
             return
         self._layer._set_reading(True)
 
     def write(self, data: Any) -> None:
+        """Encrypt ``data`` and send it (queued until the handshake is done).
+
+        Clauses: ``WriteTransport.write/delivers-in-order``,
+        ``WriteTransport.write/bytes-like-accepted``,
+        ``WriteTransport.write/non-bytes-rejected``, ``WriteTransport.write/does-not-block``,
+        ``WriteTransport.write/write-after-close``.
+        """
         check_bytes_like(data)
         if not data:
             return
@@ -483,36 +518,75 @@ class TLSTransport(TransportState, asyncio.Transport):
         self._layer._write_app_data(data)
 
     def writelines(self, list_of_data: Iterable[Any]) -> None:
+        """Write each element in turn.
+
+        Clauses: ``WriteTransport.writelines/like-write-per-element``.
+        """
         for data in list_of_data:
             self.write(data)
 
     def can_write_eof(self) -> bool:
+        """False: TLS has no half-close.
+
+        Clauses: ``WriteTransport.can_write_eof/tls-observed``,
+        ``WriteTransport.can_write_eof/true-iff-write-eof-works``.
+        """
         return False
 
     def write_eof(self) -> None:
+        """Refused: TLS has no half-close.
+
+        Clauses: ``WriteTransport.write_eof/tls-cannot-half-close``.
+        """
         raise NotImplementedError("TLS transports do not support half-closed connections")
 
     def get_write_buffer_size(self) -> int:
+        """Plaintext not yet encrypted plus ciphertext not yet sent.
+
+        Clauses: ``WriteTransport.get_write_buffer_size/output-buffer-size``,
+        ``flow-control.watermarks/buffer-size-accounting``.
+        """
         raw = self._layer._raw
         size = self._layer._pending_size + self._layer._outgoing.pending
         return size + (raw.get_write_buffer_size() if raw is not None else 0)
 
     def get_write_buffer_limits(self) -> Tuple[int, int]:
+        """The watermarks of the transport below.
+
+        Clauses: ``WriteTransport.get_write_buffer_limits/low-high-tuple``.
+        """
         raw = self._layer._raw
         return raw.get_write_buffer_limits() if raw is not None else (0, 0)  # type: ignore[attr-defined]
 
     def set_write_buffer_limits(self, high: int | None = None, low: int | None = None) -> None:
+        """Set the watermarks of the transport below.
+
+        Clauses: ``WriteTransport.set_write_buffer_limits/low-at-most-high``,
+        ``flow-control.watermarks/invalid-rejected``.
+        """
         raw = self._layer._raw
         if raw is not None:
             raw.set_write_buffer_limits(high, low)
 
     def close(self) -> None:
+        """Send close_notify after the buffered data, then close the transport below.
+
+        Clauses: ``BaseTransport.close/flushes-then-connection-lost-none``,
+        ``BaseTransport.close/no-more-data-received``,
+        ``BaseTransport.close/connection-lost-not-synchronous``,
+        ``BaseTransport.close/idempotent``.
+        """
         if self._closing:
             return
         self._closing = True
         self._layer._shutdown()
 
     def abort(self) -> None:
+        """Close at once without the TLS shutdown.
+
+        Clauses: ``WriteTransport.abort/buffered-data-lost``,
+        ``WriteTransport.abort/abort-twice-harmless``, ``WriteTransport.abort/no-more-data``.
+        """
         self._closing = True
         self._layer._abort()
 

@@ -1,0 +1,63 @@
+"""Pipes: connect_read_pipe and connect_write_pipe."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Tuple
+
+from ..transports.pipes import ReadPipeTransport, WritePipeTransport
+from .common import ProtocolFactory
+
+
+class PipeMixin:
+    """Read and write ends of pipes (and other file-like objects) as transports."""
+
+    async def connect_read_pipe(
+        self, protocol_factory: ProtocolFactory, pipe: Any
+    ) -> Tuple[asyncio.ReadTransport, Any]:
+        """Open the read end of a pipe as a ReadTransport.
+
+        Clauses: ``loop.connect_read_pipe/returns-pair``,
+        ``loop.connect_read_pipe/data-arrives``,
+        ``loop.connect_read_pipe/eof-then-connection-lost``,
+        ``loop.connect_read_pipe/set-non-blocking``,
+        ``loop.connect_read_pipe/pipe-extra-info``,
+        ``loop.connect_read_pipe/factory-returns-protocol``,
+        ``loop.connect_read_pipe/pipe-is-file-like``.
+        """
+        loop: Any = self
+        protocol = protocol_factory()
+        waiter = loop.create_future()
+        transport = ReadPipeTransport(loop, pipe, protocol, waiter)
+        try:
+            await waiter
+        except BaseException:
+            transport.close()
+            raise
+        return transport, protocol
+
+    async def connect_write_pipe(
+        self, protocol_factory: ProtocolFactory, pipe: Any
+    ) -> Tuple[asyncio.WriteTransport, Any]:
+        """Open the write end of a pipe as a WriteTransport.
+
+        Clauses: ``loop.connect_write_pipe/returns-pair``,
+        ``loop.connect_write_pipe/data-arrives``,
+        ``loop.connect_write_pipe/reader-close-noticed``,
+        ``loop.connect_write_pipe/write-after-reader-closed``,
+        ``loop.connect_write_pipe/reader-closed-argument``,
+        ``loop.connect_write_pipe/set-non-blocking``,
+        ``loop.connect_write_pipe/pipe-extra-info``,
+        ``loop.connect_write_pipe/factory-returns-protocol``,
+        ``loop.connect_write_pipe/pipe-is-file-like``.
+        """
+        loop: Any = self
+        protocol = protocol_factory()
+        waiter = loop.create_future()
+        transport = WritePipeTransport(loop, pipe, protocol, waiter)
+        try:
+            await waiter
+        except BaseException:
+            transport.close()
+            raise
+        return transport, protocol
