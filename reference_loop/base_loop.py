@@ -64,7 +64,11 @@ _TRACEBACK_KEYS = {
 
 
 def _debug_default() -> bool:
-    """The debug flag a new loop starts with (``loop.get_debug/default-from-environment``, ``loop.get_debug/dev-mode-enables``)."""
+    """The debug flag a new loop starts with.
+
+    Clauses: ``loop.get_debug/default-from-environment``,
+    ``loop.get_debug/dev-mode-enables``.
+    """
     if sys.flags.dev_mode:
         return True
     if sys.flags.ignore_environment:
@@ -227,8 +231,9 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """Close the loop (docs: loop.close).
 
         Pending callbacks and timers are dropped, the default executor is shut
-        down without waiting for it (``loop.set_default_executor/close-shuts-down-executor``), and closing twice does nothing. Closing a
-        running loop is a RuntimeError.
+        down without waiting for it
+        (``loop.set_default_executor/close-shuts-down-executor``), and closing
+        twice does nothing. Closing a running loop is a RuntimeError.
         """
         if self.is_running():
             raise RuntimeError("Cannot close a running event loop")
@@ -291,8 +296,9 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """How long the next poll may block.
 
         Zero when a callback is ready or a stop is pending
-        (``loop.run_forever/stop-before-run`` polls with a zero timeout), the time to the earliest
-        live timer otherwise, ``None`` (forever) when there is nothing at all.
+        (``loop.run_forever/stop-before-run`` polls with a zero timeout), the
+        time to the earliest live timer otherwise, ``None`` (forever) when
+        there is nothing at all.
         Cancelled timers at the head of the heap are dropped first, so that
         they never shorten a wait.
         """
@@ -377,7 +383,8 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """Queue ``callback(*args)`` for the next iteration.
 
         Clauses: ``loop.call_soon/fifo-order``, ``loop.call_soon/exactly-once``,
-        ``loop.call_soon/custom-context``, ``loop.call_soon/current-context-by-default``, ``loop.call_soon/returns-handle``.
+        ``loop.call_soon/custom-context``, ``loop.call_soon/current-context-by-default``,
+        ``loop.call_soon/returns-handle``.
         """
         if self._closed:
             raise RuntimeError("Event loop is closed")
@@ -458,7 +465,10 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
             self._timers.note_cancelled(handle)
 
     def _check_thread(self) -> None:
-        """``debug.wrong-thread-raises/raises-from-wrong-thread``: non-threadsafe calls from another thread."""
+        """Refuse non-threadsafe calls from another thread (debug mode).
+
+        Clause: ``debug.wrong-thread-raises/raises-from-wrong-thread``.
+        """
         if self._thread_id is not None and threading.get_ident() != self._thread_id:
             raise RuntimeError(
                 "Non-thread-safe operation invoked on an event loop other than the current one"
@@ -505,13 +515,21 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         return task
 
     def set_task_factory(self, factory: Callable[..., Any] | None) -> None:
-        """A ``(loop, coro)`` callable, or None for the default (``loop.set_task_factory/none-resets``)."""
+        """A ``(loop, coro)`` callable, or None for the default.
+
+        Clauses: ``loop.set_task_factory/factory-is-used``,
+        ``loop.set_task_factory/returns-factory-object``, ``loop.set_task_factory/none-resets``,
+        ``loop.set_task_factory/non-callable-rejected``.
+        """
         if factory is not None and not callable(factory):
             raise TypeError("task factory must be a callable or None")
         self._task_factory = factory
 
     def get_task_factory(self) -> Callable[..., Any] | None:
-        """The factory, or None for the default (``loop.get_task_factory/returns-factory-or-none``)."""
+        """The factory, or None for the default.
+
+        Clause: ``loop.get_task_factory/returns-factory-or-none``.
+        """
         return self._task_factory
 
     # -- executors -----------------------------------------------------------
@@ -598,7 +616,12 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     def set_exception_handler(
         self, handler: Callable[[Any, dict[str, Any]], object] | None
     ) -> None:
-        """A ``(loop, context)`` callable, or None (``loop.set_exception_handler/none-restores-default``)."""
+        """A ``(loop, context)`` callable, or None for the default.
+
+        Clauses: ``loop.set_exception_handler/sets-the-handler``,
+        ``loop.set_exception_handler/none-restores-default``,
+        ``loop.set_exception_handler/non-callable-raises-type-error``.
+        """
         if handler is not None and not callable(handler):
             raise TypeError(f"A callable object or None is expected, got {handler!r}")
         self._exception_handler = handler
@@ -606,7 +629,8 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     def default_exception_handler(self, context: dict[str, Any]) -> None:
         """Log ``context`` at ERROR on the ``asyncio`` logger, with its traceback.
 
-        Clause: ``loop.default_exception_handler/logs-at-error-level``, ``loop.default_exception_handler/logs-other-context-keys``.
+        Clauses: ``loop.default_exception_handler/logs-at-error-level``,
+        ``loop.default_exception_handler/logs-other-context-keys``.
         """
         message = context.get("message") or "Unhandled exception in event loop"
         exc = context.get("exception")
@@ -674,7 +698,11 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     # -- debug mode ----------------------------------------------------------
 
     def get_debug(self) -> bool:
-        """``loop.get_debug/default-from-environment``, ``loop.get_debug/dev-mode-enables``: from PYTHONASYNCIODEBUG or ``-X dev``."""
+        """The debug flag: from PYTHONASYNCIODEBUG or ``-X dev`` until set_debug().
+
+        Clauses: ``loop.get_debug/returns-bool``, ``loop.get_debug/default-from-environment``,
+        ``loop.get_debug/dev-mode-enables``, ``loop.get_debug/reflects-set-debug``.
+        """
         return self._debug
 
     def set_debug(self, enabled: bool) -> None:

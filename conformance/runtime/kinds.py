@@ -95,7 +95,7 @@ class TransportKinds:
     @staticmethod
     def fill(transport: Any) -> int:
         """Write until the transport buffers something (its peer does not read); the size."""
-        transport.set_write_buffer_limits(high=1 << 40)
+        transport.set_write_buffer_limits(high=1 << 30)
         while transport.get_write_buffer_size() == 0:
             transport.write(b"x" * 65536)
         return transport.get_write_buffer_size()
