@@ -91,3 +91,20 @@ expectations:
     assert matcher.entry_for("a/b/c[tls-client]") is not None
     assert matcher.entry_for("a/b/ct") is None
     assert matcher.entry_for("a/b/c[tcp4]") is None
+
+
+def test_intermittent_failures_may_pass(tmp_path: Path) -> None:
+    file = load_expectations(write(tmp_path, """\
+expectations:
+  - {id: "a/b/c", outcome: [fail, pass], reason: a race in the loop}
+"""))
+    matcher = Matcher([file], "asyncio")
+    assert matcher.apply(result("a/b/c", "pass"))["outcome"] == "pass"
+    assert matcher.apply(result("a/b/c", "fail"))["outcome"] == "xfail"
+    bad = write(tmp_path, 'expectations:\n  - {id: x, outcome: [pass], reason: "only pass"}\n')
+    import pytest
+
+    from conformance.errors import UsageError
+
+    with pytest.raises(UsageError):
+        load_expectations(bad)
