@@ -142,7 +142,8 @@ def collect_expectations(options: RunOptions, adapter: Adapter) -> list[Expectat
     if options.default_expectations and adapter.expectations:
         bundled = Path(adapter.expectations)
         paths = sorted(bundled.glob("*.yaml")) if bundled.is_dir() else [bundled]
-        for path in reversed(paths):
+        given = {Path(p).resolve() for p in options.expectations}
+        for path in reversed([p for p in paths if p.resolve() not in given]):
             default = load_expectations(path, display_path(path))
             default.loop = None  # bundled with the adapter: it applies under any alias
             files.insert(0, default)

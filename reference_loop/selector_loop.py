@@ -420,6 +420,8 @@ class SelectorLoop(BaseReferenceLoop):
             sent = sock.send(data)
         except (BlockingIOError, InterruptedError):
             sent = 0
+        if type(data) is bytes and sent == len(data):
+            return None  # the common case, without making a view
         view = memoryview(data).cast("B")
         if sent == len(view):
             return None

@@ -54,7 +54,7 @@ def new_event_loop():
     return qasync.QEventLoop(app)
 
 
-def adapter() -> Adapter:
+def adapter() -> Adapter | None:
     """The entry point (group ``asyncio_conformance.adapters``). Imports nothing heavy."""
     try:
         loop_version = version("qasync")
