@@ -1,0 +1,33 @@
+"""Third-party loops pass the gate with their expectations files, so both stay honest.
+
+An expectations file that goes stale, or a loop release that changes
+behaviour, shows up here. Under CI the adapters must be installed (.ci/run
+does it); elsewhere a missing loop skips.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conformance.adapters import available_adapters
+
+from .conftest import ROOT
+
+GATED = ("uvloop", "rloop")
+
+
+@pytest.mark.parametrize("name", GATED)
+def test_loop_passes_with_its_expectations(name: str, conformance_run) -> None:
+    if available_adapters().get(name) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"the {name} adapter is not installed; .ci/run must install it")
+        pytest.skip(f"the {name} adapter is not installed")
+    expectations = ROOT / "adapters" / name / "expectations.yaml"
+    code, results = conformance_run(name, "--expectations", str(expectations))
+    (run,) = results["runs"]
+    bad = [f"{c['id']}: {c['outcome']}: {c['message'][:160]}" for c in run["cases"]
+           if c["outcome"] in ("fail", "error", "timeout", "crash", "xpass")]
+    assert code == 0 and not bad, "\n".join(bad)
+    assert run["expectations"]["stale"] == [], run["expectations"]["stale"]
