@@ -331,13 +331,13 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
             self._run_batch_debug(count)
             return
         popleft = ready.popleft
-        while count:
-            count -= 1
+        for _ in range(count):
             handle = popleft()
-            if handle.cb is None:  # cancelled (see handles.CallbackHandle)
+            callback = handle.cb
+            if callback is None:  # cancelled (see handles.CallbackHandle)
                 continue
             try:
-                handle.cb_context.run(handle.cb, *handle.cb_args)
+                handle.cb_context.run(callback, *handle.cb_args)
             except (SystemExit, KeyboardInterrupt):
                 raise
             except BaseException as exc:

@@ -352,6 +352,7 @@ def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: dict,
     ctx.traced.clear()
     run.error = None
     run.value = None
+    ctx.loop = None  # a loop in reference cycles holds its pending tasks and coroutines
     gc.collect()
     late = [w for w in caught[seen:] if issubclass(w.category, ALARMING_WARNINGS)]
     if late and result["outcome"] == "pass" and case.get("level") != "impl-defined":
@@ -410,6 +411,7 @@ def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0
                 result = run.judge(ctx, logs.records, caught)
             except SetupError as exc:
                 return _finish(started, _result("error", f"set-up failed: {exc}", tb=_format_exc(exc)))
+            snapshot.restore()  # drops a loop the case left current, while warnings are captured
             _collect_leftovers(run, ctx, caught, result, case)
         leaks = snapshot.leaks(grace=0.5 * multiplier + 0.5)
         if leaks and result["outcome"] == "pass" and case.get("level") != "impl-defined":
