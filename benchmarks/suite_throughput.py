@@ -45,8 +45,23 @@ def collect() -> int:
 def cli_run(loop: str, jobs: int) -> int:
     with tempfile.TemporaryDirectory() as folder:
         out = os.path.join(folder, "r.json")
-        subprocess.run([sys.executable, "-m", "conformance", "run", "--loop", loop, "-q",
-                        "-j", str(jobs), "--json", out], check=False, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "conformance",
+                "run",
+                "--loop",
+                loop,
+                "-q",
+                "-j",
+                str(jobs),
+                "--json",
+                out,
+            ],
+            check=False,
+            capture_output=True,
+        )
         with open(out) as f:
             run = json.load(f)["runs"][0]
     return sum(1 for c in run["cases"] if c["outcome"] != "skip")
@@ -72,16 +87,19 @@ def in_process(loop: str) -> int:
             continue
         if "signal" in case.id or "subprocess" in case.id:
             continue  # would need the isolation being measured away
-        run_case(suite.wire(case), factory, tls_pems=pems,
-                 loop_refs={"factory": adapter.factory})
+        run_case(suite.wire(case), factory, tls_pems=pems, loop_refs={"factory": adapter.factory})
         count += 1
     return count
 
 
 def cpython_test_asyncio() -> int:
     python = shutil.which("python3.11") or sys.executable
-    proc = subprocess.run([python, "-m", "test", "test_asyncio", "-j2"], capture_output=True,
-                          text=True, cwd=tempfile.gettempdir())
+    proc = subprocess.run(
+        [python, "-m", "test", "test_asyncio", "-j2"],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+    )
     match = re.search(r"Total tests: run=([\d,]+)", proc.stdout)
     return int(match.group(1).replace(",", "")) if match else 0
 

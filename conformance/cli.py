@@ -30,39 +30,92 @@ def _default_loops() -> list[str]:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asyncio-conformance",
-        description="Run the executable asyncio event-loop specification against any loop.")
+        description="Run the executable asyncio event-loop specification against any loop.",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
     run = sub.add_parser("run", help="run the specs against one or more loops")
-    run.add_argument("--loop", action="append", default=[], metavar="LOOP",
-                     help="a registered adapter name or package.module:factory (repeatable; "
-                          "default: the reference loop and the stdlib loop)")
-    run.add_argument("-k", "--select", action="append", default=[], metavar="PATTERN",
-                     help="run only cases whose id contains PATTERN (repeatable)")
-    run.add_argument("--section", action="append", default=[], metavar="NAME",
-                     help="run only this inventory section (repeatable)")
-    run.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
-                     help="worker processes (default: one per core)")
-    run.add_argument("--timeout-multiplier", type=float, default=1.0, metavar="F",
-                     help="scale every timeout and wait by F")
-    run.add_argument("--expectations", action="append", default=[], metavar="FILE",
-                     help="a YAML file of known deviations (repeatable)")
-    run.add_argument("--no-default-expectations", action="store_true",
-                     help="do not apply the expectations bundled with an adapter")
-    run.add_argument("--allow-xpass", action="store_true",
-                     help="unexpected passes do not fail the gate")
-    run.add_argument("--repeat", type=int, default=1, metavar="N",
-                     help="run every case N times and report flaky cases")
-    run.add_argument("--debug-mode", action="store_true", help="run every loop in asyncio debug mode")
+    run.add_argument(
+        "--loop",
+        action="append",
+        default=[],
+        metavar="LOOP",
+        help="a registered adapter name or package.module:factory (repeatable; "
+        "default: the reference loop and the stdlib loop)",
+    )
+    run.add_argument(
+        "-k",
+        "--select",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="run only cases whose id contains PATTERN (repeatable)",
+    )
+    run.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only this inventory section (repeatable)",
+    )
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: one per core)",
+    )
+    run.add_argument(
+        "--timeout-multiplier",
+        type=float,
+        default=1.0,
+        metavar="F",
+        help="scale every timeout and wait by F",
+    )
+    run.add_argument(
+        "--expectations",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a YAML file of known deviations (repeatable)",
+    )
+    run.add_argument(
+        "--no-default-expectations",
+        action="store_true",
+        help="do not apply the expectations bundled with an adapter",
+    )
+    run.add_argument(
+        "--allow-xpass", action="store_true", help="unexpected passes do not fail the gate"
+    )
+    run.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run every case N times and report flaky cases",
+    )
+    run.add_argument(
+        "--debug-mode", action="store_true", help="run every loop in asyncio debug mode"
+    )
     run.add_argument("--json", type=Path, metavar="PATH", help="write the results JSON here")
     run.add_argument("--junit", type=Path, metavar="PATH", help="write JUnit XML here")
     run.add_argument("--html", type=Path, metavar="PATH", help="write the HTML report here")
-    run.add_argument("--report-dir", type=Path, metavar="DIR",
-                     help="write results.json, junit.xml, report.html, summary.md and badges here")
-    run.add_argument("--specs", type=Path, action="append", metavar="PATH",
-                     help="a spec file or folder, repeatable (default: the bundled specs)")
+    run.add_argument(
+        "--report-dir",
+        type=Path,
+        metavar="DIR",
+        help="write results.json, junit.xml, report.html, summary.md and badges here",
+    )
+    run.add_argument(
+        "--specs",
+        type=Path,
+        action="append",
+        metavar="PATH",
+        help="a spec file or folder, repeatable (default: the bundled specs)",
+    )
     run.add_argument("-q", "--quiet", action="store_true", help="print only the summary")
 
     ll = sub.add_parser("list-loops", help="list registered loops")
@@ -75,9 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--specs", type=Path, action="append", metavar="PATH")
 
     vs = sub.add_parser("validate-specs", help="check spec files; exit 2 on any problem")
-    vs.add_argument("path", nargs="*", type=Path, help="spec files or folders (default: the bundled specs)")
-    vs.add_argument("--require-complete", action="store_true",
-                    help="also fail when an inventory id has no spec")
+    vs.add_argument(
+        "path", nargs="*", type=Path, help="spec files or folders (default: the bundled specs)"
+    )
+    vs.add_argument(
+        "--require-complete", action="store_true", help="also fail when an inventory id has no spec"
+    )
 
     df = sub.add_parser("diff", help="compare two results files; exit 1 on a regression")
     df.add_argument("old", type=Path)
@@ -96,15 +152,27 @@ def build_parser() -> argparse.ArgumentParser:
     rr.add_argument("--junit", type=Path)
     rr.add_argument("--markdown", type=Path)
     rr.add_argument("--badges", type=Path, metavar="DIR")
-    mx = sub.add_parser("matrix", help="merge results files (one per Python) into the "
-                                       "compatibility matrix")
+    mx = sub.add_parser(
+        "matrix", help="merge results files (one per Python) into the compatibility matrix"
+    )
     mx.add_argument("results", nargs="+", type=Path)
-    mx.add_argument("--output-dir", type=Path, required=True, metavar="DIR",
-                    help="writes matrix.json, matrix.html and matrix.md here")
-    mx.add_argument("--readme", type=Path, metavar="PATH",
-                    help="also put the summary table between the matrix markers of this file")
+    mx.add_argument(
+        "--output-dir",
+        type=Path,
+        required=True,
+        metavar="DIR",
+        help="writes matrix.json, matrix.html and matrix.md here",
+    )
+    mx.add_argument(
+        "--readme",
+        type=Path,
+        metavar="PATH",
+        help="also put the summary table between the matrix markers of this file",
+    )
 
-    am = sub.add_parser("ambiguities", help="write the ambiguity register (Markdown) from the specs")
+    am = sub.add_parser(
+        "ambiguities", help="write the ambiguity register (Markdown) from the specs"
+    )
     am.add_argument("--output", type=Path, metavar="PATH", help="default: standard output")
     am.add_argument("--specs", type=Path, action="append", metavar="PATH")
     return parser

@@ -25,11 +25,14 @@ def cmd_validate_specs(args: argparse.Namespace, argv: list[str]) -> int:
     print(f"inventory coverage: {report.covered}/{report.total} ids")
     if report.missing:
         for section, apis in report.missing_by_section().items():
-            print(f"  {section}: {len(apis)} not yet specified ({', '.join(apis[:4])}"
-                  f"{', ...' if len(apis) > 4 else ''})")
+            print(
+                f"  {section}: {len(apis)} not yet specified ({', '.join(apis[:4])}"
+                f"{', ...' if len(apis) > 4 else ''})"
+            )
         if args.require_complete:
-            raise UsageError(Problem("specs", None, None,
-                                     f"{len(report.missing)} inventory ids have no spec"))
+            raise UsageError(
+                Problem("specs", None, None, f"{len(report.missing)} inventory ids have no spec")
+            )
     return EXIT_OK
 
 
@@ -48,8 +51,15 @@ def cmd_list_loops(args: argparse.Namespace, argv: list[str]) -> int:
 
     for name, adapter in available_adapters().items():
         if args.json:
-            print(json.dumps({"name": name, "available": adapter is not None,
-                              **(adapter.describe() if adapter else {})}))
+            print(
+                json.dumps(
+                    {
+                        "name": name,
+                        "available": adapter is not None,
+                        **(adapter.describe() if adapter else {}),
+                    }
+                )
+            )
         elif adapter is None:
             print(f"{name:20} (not available here)")
         else:
@@ -58,8 +68,13 @@ def cmd_list_loops(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def _report_paths(args: argparse.Namespace) -> dict:
-    paths = {"json_path": args.json, "junit_path": args.junit, "html_path": args.html,
-             "markdown_path": None, "badge_dir": None}
+    paths = {
+        "json_path": args.json,
+        "junit_path": args.junit,
+        "html_path": args.html,
+        "markdown_path": None,
+        "badge_dir": None,
+    }
     if args.report_dir:
         d = args.report_dir
         paths["json_path"] = paths["json_path"] or d / "results.json"
@@ -94,11 +109,17 @@ def cmd_run(args: argparse.Namespace, argv: list[str]) -> int:
             raise UsageError(Problem(path, None, None, "no such expectations file"))
     loops = args.loop or _default_loops()
     options = RunOptions(
-        loops=loops, select=args.select, jobs=args.jobs,
-        timeout_multiplier=args.timeout_multiplier, repeat=args.repeat,
-        debug_mode=args.debug_mode, expectations=args.expectations,
+        loops=loops,
+        select=args.select,
+        jobs=args.jobs,
+        timeout_multiplier=args.timeout_multiplier,
+        repeat=args.repeat,
+        debug_mode=args.debug_mode,
+        expectations=args.expectations,
         default_expectations=not args.no_default_expectations,
-        allow_xpass=args.allow_xpass, argv=argv, sections=args.section,
+        allow_xpass=args.allow_xpass,
+        argv=argv,
+        sections=args.section,
     )
     suite = _suite(args.specs)
     from .spec.inventory import load_inventory
@@ -143,8 +164,12 @@ def cmd_report(args: argparse.Namespace, argv: list[str]) -> int:
     from .reports import write_reports
 
     results = _load_results(args.results)
-    paths = {"junit_path": args.junit, "html_path": args.html, "markdown_path": args.markdown,
-             "badge_dir": args.badges}
+    paths = {
+        "junit_path": args.junit,
+        "html_path": args.html,
+        "markdown_path": args.markdown,
+        "badge_dir": args.badges,
+    }
     if not any(paths.values()):
         raise UsageError("report: name at least one of --html, --junit, --markdown, --badges")
     write_reports(results, **paths)
@@ -182,8 +207,9 @@ def cmd_repro(args: argparse.Namespace, argv: list[str]) -> int:
     if not case.runnable:
         raise UsageError(f"{case.id} is a precondition clause: it has nothing to run")
     adapter = resolve_adapter(args.loop)
-    sys.stdout.write(reproducer(case, adapter, args.timeout_multiplier, args.debug_mode,
-                                wire=suite.wire(case)))
+    sys.stdout.write(
+        reproducer(case, adapter, args.timeout_multiplier, args.debug_mode, wire=suite.wire(case))
+    )
     return EXIT_OK
 
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-MARKS = {"pass": ".", "fail": "F", "error": "E", "timeout": "T", "crash": "C", "skip": "s",
-         "xfail": "x", "xpass": "X"}
+MARKS = {
+    "pass": ".",
+    "fail": "F",
+    "error": "E",
+    "timeout": "T",
+    "crash": "C",
+    "skip": "s",
+    "xfail": "x",
+    "xpass": "X",
+}
 SHOWN = ("fail", "error", "timeout", "crash", "xpass")
 
 
@@ -52,11 +60,18 @@ def print_run(run: dict, stream: TextIO = sys.stdout, limit: int = 60) -> None:
     if len(bad) > limit:
         stream.write(f"  ... and {len(bad) - limit} more (see the JSON or HTML report)\n")
     for stale in run["expectations"]["stale"]:
-        stream.write(f"  STALE    expectation {stale['id']!r} ({stale['file']}:{stale['line']}) "
-                     "matches no case\n")
+        stream.write(
+            f"  STALE    expectation {stale['id']!r} ({stale['file']}:{stale['line']}) "
+            "matches no case\n"
+        )
     s = run["summary"]
-    counts = ", ".join(f"{s[k]} {k}" for k in ("pass", "fail", "error", "timeout", "crash",
-                                               "skip", "xfail", "xpass") if s[k])
+    counts = ", ".join(
+        f"{s[k]} {k}"
+        for k in ("pass", "fail", "error", "timeout", "crash", "skip", "xfail", "xpass")
+        if s[k]
+    )
     flaky = f", {s['flaky']} flaky" if s["flaky"] else ""
-    stream.write(f"{loop['name']} {loop['version']}: {counts or 'no cases'}{flaky} "
-                 f"-> gate {s['gate'].upper()}\n")
+    stream.write(
+        f"{loop['name']} {loop['version']}: {counts or 'no cases'}{flaky} "
+        f"-> gate {s['gate'].upper()}\n"
+    )

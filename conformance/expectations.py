@@ -43,16 +43,22 @@ SCHEMA = {
                             {"enum": list(FAILING)},
                             # "pass" in a list: a known intermittent failure (a race in
                             # the loop); passing is then not an unexpected pass.
-                            {"type": "array", "minItems": 1, "uniqueItems": True,
-                             "items": {"enum": [*FAILING, "pass"]},
-                             "contains": {"enum": list(FAILING)}},
+                            {
+                                "type": "array",
+                                "minItems": 1,
+                                "uniqueItems": True,
+                                "items": {"enum": [*FAILING, "pass"]},
+                                "contains": {"enum": list(FAILING)},
+                            },
                         ]
                     },
                     "reason": {"type": "string", "minLength": 5},
                     "issue": {"type": "string"},
                     "python": {"type": "string"},
-                    "platforms": {"type": "array",
-                                  "items": {"enum": ["linux", "macos", "unix", "windows"]}},
+                    "platforms": {
+                        "type": "array",
+                        "items": {"enum": ["linux", "macos", "unix", "windows"]},
+                    },
                 },
             },
         },
@@ -81,8 +87,12 @@ class Entry:
         return _compile_pattern(self.pattern)
 
     def describe(self) -> dict:
-        out = {"outcome": list(self.outcomes), "reason": self.reason, "file": self.file,
-               "line": self.line}
+        out = {
+            "outcome": list(self.outcomes),
+            "reason": self.reason,
+            "file": self.file,
+            "line": self.line,
+        }
         if self.issue:
             out["issue"] = self.issue
         return out
@@ -120,9 +130,12 @@ def load_expectations(path: Path | str, display: str | None = None) -> Expectati
     doc = load_yaml(Path(path), name)
     if not isinstance(doc.data, dict):
         raise UsageError(doc.problem((), "an expectations file is a mapping with 'expectations'"))
-    problems = [doc.problem(tuple(e.absolute_path),
-                            f"{'/'.join(map(str, e.absolute_path)) or '<top>'}: {e.message}")
-                for e in _validator().iter_errors(doc.data)]
+    problems = [
+        doc.problem(
+            tuple(e.absolute_path), f"{'/'.join(map(str, e.absolute_path)) or '<top>'}: {e.message}"
+        )
+        for e in _validator().iter_errors(doc.data)
+    ]
     if problems:
         raise UsageError(problems)
     entries = []
@@ -133,9 +146,17 @@ def load_expectations(path: Path | str, display: str | None = None) -> Expectati
                 raise UsageError(doc.problem(("expectations", i, "python"), error))
         outcomes = raw["outcome"] if isinstance(raw["outcome"], list) else [raw["outcome"]]
         markers = Markers().merged(raw.get("python"), raw.get("platforms"), None)
-        entries.append(Entry(pattern=raw["id"], outcomes=tuple(outcomes), reason=raw["reason"],
-                             file=name, line=doc.where(("expectations", i))[0] or 1,
-                             issue=raw.get("issue"), markers=markers))
+        entries.append(
+            Entry(
+                pattern=raw["id"],
+                outcomes=tuple(outcomes),
+                reason=raw["reason"],
+                file=name,
+                line=doc.where(("expectations", i))[0] or 1,
+                issue=raw.get("issue"),
+                markers=markers,
+            )
+        )
     return ExpectationFile(path=name, loop=doc.data.get("loop"), entries=entries)
 
 
@@ -161,20 +182,27 @@ class Matcher:
         elif outcome in entry.outcomes:
             result["outcome"] = "xfail"
             result["message"] = f"expected {outcome}: {entry.reason}" + (
-                f" | {result['message']}" if result["message"] else "")
+                f" | {result['message']}" if result["message"] else ""
+            )
         elif outcome == "pass":
             result["outcome"] = "xpass"
-            result["message"] = (f"expected {'/'.join(entry.outcomes)} ({entry.reason}), "
-                                 "but the case passed")
+            result["message"] = (
+                f"expected {'/'.join(entry.outcomes)} ({entry.reason}), but the case passed"
+            )
         else:
-            result["message"] = (f"expected {'/'.join(entry.outcomes)} ({entry.reason}), got "
-                                 f"{outcome}: {result['message']}")
+            result["message"] = (
+                f"expected {'/'.join(entry.outcomes)} ({entry.reason}), got "
+                f"{outcome}: {result['message']}"
+            )
         return result
 
     def stale(self, all_case_ids: Iterable[str]) -> list[dict]:
         ids = list(all_case_ids)
-        return [{"id": e.pattern, "file": e.file, "line": e.line, "reason": e.reason}
-                for e in self.entries if not any(e.matches(i) for i in ids)]
+        return [
+            {"id": e.pattern, "file": e.file, "line": e.line, "reason": e.reason}
+            for e in self.entries
+            if not any(e.matches(i) for i in ids)
+        ]
 
 
 def problem_for_missing(path: str) -> UsageError:

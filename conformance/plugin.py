@@ -21,13 +21,26 @@ import pytest
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("asyncio-conformance")
-    group.addoption("--conformance-loop", metavar="LOOP", default=None,
-                    help="run the asyncio conformance specs against LOOP (an adapter name "
-                         "or package.module:factory)")
-    group.addoption("--conformance-specs", metavar="PATH", default=None,
-                    help="spec file or folder (default: the bundled specs)")
-    group.addoption("--conformance-expectations", metavar="FILE", action="append", default=[],
-                    help="expectations file: listed deviations become xfail")
+    group.addoption(
+        "--conformance-loop",
+        metavar="LOOP",
+        default=None,
+        help="run the asyncio conformance specs against LOOP (an adapter name "
+        "or package.module:factory)",
+    )
+    group.addoption(
+        "--conformance-specs",
+        metavar="PATH",
+        default=None,
+        help="spec file or folder (default: the bundled specs)",
+    )
+    group.addoption(
+        "--conformance-expectations",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="expectations file: listed deviations become xfail",
+    )
     group.addoption("--conformance-timeout-multiplier", metavar="F", type=float, default=1.0)
 
 
@@ -40,8 +53,9 @@ class SpecFailure(Exception):
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
-                                  items: list) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list
+) -> None:
     if not _active(config):
         return
     from .errors import UsageError
@@ -102,24 +116,30 @@ class SpecItem(pytest.Item):
         reason = skip_reason(self.case.markers)
         if reason:
             pytest.skip(reason)
-        result = run_case(state.suite.wire(self.case), state.factory,
-                          multiplier=state.multiplier, tls_pems=state.tls_pems,
-                          loop_refs={"factory": state.adapter.factory,
-                                     "setup": state.adapter.setup})
+        result = run_case(
+            state.suite.wire(self.case),
+            state.factory,
+            multiplier=state.multiplier,
+            tls_pems=state.tls_pems,
+            loop_refs={"factory": state.adapter.factory, "setup": state.adapter.setup},
+        )
         entry = state.matcher.entry_for(self.case.id)
         failed = result["outcome"] != "pass"
         if entry is not None and entry.applies_here():
             if failed:
                 pytest.xfail(entry.reason)
-            raise SpecFailure(f"expected {'/'.join(entry.outcomes)} ({entry.reason}), "
-                              "but the case passed")
+            raise SpecFailure(
+                f"expected {'/'.join(entry.outcomes)} ({entry.reason}), but the case passed"
+            )
         if failed:
             raise SpecFailure(self._explain(result))
 
     def _explain(self, result: dict) -> str:
-        lines = [f"{result['outcome']}: {result['message']}",
-                 f"clause ({self.case.level}): {self.case.clause}",
-                 f"docs: {' '.join(self.case.quote)}"]
+        lines = [
+            f"{result['outcome']}: {result['message']}",
+            f"clause ({self.case.level}): {self.case.clause}",
+            f"docs: {' '.join(self.case.quote)}",
+        ]
         details = result.get("details") or {}
         for key in ("expected", "actual", "traceback"):
             if details.get(key):

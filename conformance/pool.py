@@ -94,15 +94,27 @@ class WorkerPool:
         env = dict(os.environ if self.env is None else self.env)
         env.setdefault("PYTHONFAULTHANDLER", "1")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "conformance.worker", "--loop", self.loop_ref,
-             "--result-fd", str(write_fd)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr_file,
-            pass_fds=(write_fd,), start_new_session=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "conformance.worker",
+                "--loop",
+                self.loop_ref,
+                "--result-fd",
+                str(write_fd),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr_file,
+            pass_fds=(write_fd,),
+            start_new_session=True,
+            env=env,
         )
         os.close(write_fd)
         os.set_blocking(read_fd, False)
-        worker = _Worker(proc=proc, reader=os.fdopen(read_fd, "rb", buffering=0),
-                         stderr_file=stderr_file)
+        worker = _Worker(
+            proc=proc, reader=os.fdopen(read_fd, "rb", buffering=0), stderr_file=stderr_file
+        )
         worker.deadline = time.monotonic() + STARTUP_TIMEOUT
         self.selector.register(worker.reader, selectors.EVENT_READ, worker)
         self.workers.append(worker)
@@ -161,8 +173,9 @@ class WorkerPool:
 
     # -- the scheduling loop ---------------------------------------------------------
 
-    def run(self, tasks: list[Task], on_result: Optional[Callable[[dict], None]] = None
-            ) -> Iterator[dict]:
+    def run(
+        self, tasks: list[Task], on_result: Optional[Callable[[dict], None]] = None
+    ) -> Iterator[dict]:
         """Run every task; yield one result dict per task, in completion order."""
         queue = deque(tasks)
         pending = len(tasks)
@@ -181,8 +194,11 @@ class WorkerPool:
                 for worker in self.workers:
                     if worker.ready and worker.task is None and queue:
                         self._assign(worker, queue.popleft())
-                timeout = max(0.0, min((w.deadline for w in self.workers), default=time.monotonic())
-                              - time.monotonic())
+                timeout = max(
+                    0.0,
+                    min((w.deadline for w in self.workers), default=time.monotonic())
+                    - time.monotonic(),
+                )
                 for key, _ in self.selector.select(timeout=min(timeout, 1.0)):
                     for result in self._read(key.data, queue):
                         pending -= 1
@@ -203,8 +219,12 @@ class WorkerPool:
     def _assign(self, worker: _Worker, task: Task) -> None:
         worker.task = task
         worker.deadline = time.monotonic() + task.timeout + SLACK
-        message = {"case": task.case, "attempt": task.attempt,
-                   "multiplier": task.multiplier, "debug": task.debug}
+        message = {
+            "case": task.case,
+            "attempt": task.attempt,
+            "multiplier": task.multiplier,
+            "debug": task.debug,
+        }
         try:
             worker.proc.stdin.write((json.dumps(message) + "\n").encode())
             worker.proc.stdin.flush()
@@ -242,8 +262,10 @@ class WorkerPool:
         elif not worker.ready:
             self.startup_failures += 1
             if self.startup_failures >= MAX_STARTUP_FAILURES and not self.fatal:
-                self.fatal = f"workers for {self.loop_ref} die before they start: " \
-                             f"{describe_exit(returncode)}\n{tail[-1000:]}"
+                self.fatal = (
+                    f"workers for {self.loop_ref} die before they start: "
+                    f"{describe_exit(returncode)}\n{tail[-1000:]}"
+                )
 
     def _expire(self, worker: _Worker, queue: deque) -> Optional[dict]:
         tail = worker.stderr_tail()
@@ -254,12 +276,19 @@ class WorkerPool:
             if self.startup_failures >= MAX_STARTUP_FAILURES and not self.fatal:
                 self.fatal = f"workers for {self.loop_ref} did not start within {STARTUP_TIMEOUT}s"
             return None
-        return self._synthetic(task, "timeout", f"no result within {task.timeout:.1f}s; the "
-                                                "worker was killed", tail)
+        return self._synthetic(
+            task, "timeout", f"no result within {task.timeout:.1f}s; the worker was killed", tail
+        )
 
     @staticmethod
     def _synthetic(task: Task, outcome: str, message: str, tail: str = "") -> dict:
         details = {"expected": "", "actual": tail[-4000:], "traceback": ""} if tail else None
-        return {"id": task.case["id"], "attempt": task.attempt, "outcome": outcome,
-                "message": message, "details": details, "observed": None,
-                "duration_s": task.timeout if outcome == "timeout" else 0.0}
+        return {
+            "id": task.case["id"],
+            "attempt": task.attempt,
+            "outcome": outcome,
+            "message": message,
+            "details": details,
+            "observed": None,
+            "duration_s": task.timeout if outcome == "timeout" else 0.0,
+        }

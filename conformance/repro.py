@@ -18,7 +18,13 @@ from .spec.model import Case
 _RUNTIME = Path(__file__).with_name("runtime")
 #: Inlined in dependency order.
 _MODULES = (
-    "helpers.py", "protocols.py", "peers.py", "kinds.py", "compile.py", "isolation.py", "harness.py",
+    "helpers.py",
+    "protocols.py",
+    "peers.py",
+    "kinds.py",
+    "compile.py",
+    "isolation.py",
+    "harness.py",
 )
 #: In one inlined script every runtime name is a global, so these imports go.
 _RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.[\w.]* import [^\n]*\n", re.MULTILINE)
@@ -28,7 +34,9 @@ def _inline(name: str) -> str:
     source = (_RUNTIME / name).read_text(encoding="utf-8")
     source = source.replace("from __future__ import annotations\n", "")
     source = _RELATIVE_IMPORT.sub("", source)
-    return f"# ---- inlined from conformance/runtime/{name} " + "-" * 20 + "\n" + source.strip() + "\n"
+    return (
+        f"# ---- inlined from conformance/runtime/{name} " + "-" * 20 + "\n" + source.strip() + "\n"
+    )
 
 
 def _import_line(ref: str, alias: str) -> str:
@@ -38,8 +46,13 @@ def _import_line(ref: str, alias: str) -> str:
     return f"from {module} import {head} as _{alias}_head\n{alias} = _{alias}_head{suffix}\n"
 
 
-def reproducer(case: Case, adapter: Adapter, multiplier: float = 1.0, debug: bool = False,
-               wire: dict | None = None) -> str:
+def reproducer(
+    case: Case,
+    adapter: Adapter,
+    multiplier: float = 1.0,
+    debug: bool = False,
+    wire: dict | None = None,
+) -> str:
     """The text of a standalone script that runs ``case`` on ``adapter``'s loop.
 
     ``wire`` is the case as workers get it (with the state machines).
@@ -76,7 +89,9 @@ def reproducer(case: Case, adapter: Adapter, multiplier: float = 1.0, debug: boo
         "    if 'adapter_setup' in globals():\n        adapter_setup()\n" if adapter.setup else "",
         f"    result = run_case(CASE, new_loop, multiplier={multiplier!r}, debug={debug!r},\n"
         f"                      tls_pems=TLS_PEMS, loop_refs={loop_refs!r})\n",
-        "    if 'adapter_teardown' in globals():\n        adapter_teardown()\n" if adapter.teardown else "",
+        "    if 'adapter_teardown' in globals():\n        adapter_teardown()\n"
+        if adapter.teardown
+        else "",
         "    print(f\"{CASE['id']}: {result['outcome']}\")\n",
         "    if result['message']:\n        print(result['message'])\n",
         "    details = result.get('details') or {}\n",

@@ -51,5 +51,9 @@ def summarize(cases: list[dict], allow_xpass: bool = False) -> dict:
 
 
 def document(env: dict, runs: list[dict]) -> dict:
-    return {"schema": 1, "tool": {"name": "asyncio-conformance", "version": __version__},
-            "environment": env, "runs": runs}
+    return {
+        "schema": 1,
+        "tool": {"name": "asyncio-conformance", "version": __version__},
+        "environment": env,
+        "runs": runs,
+    }

@@ -45,12 +45,24 @@ class RunOptions:
 
 def _base_result(case: Case, loop_name: str) -> dict:
     return {
-        "id": case.id, "api": case.api, "section": case.section, "clause": case.clause,
-        "level": case.level, "quote": " ".join(case.quote), "resolution": case.resolution,
-        "outcome": "skip", "message": "", "duration_s": 0.0, "details": None,
-        "observed": None, "expected": None, "flaky": False, "attempts": [],
+        "id": case.id,
+        "api": case.api,
+        "section": case.section,
+        "clause": case.clause,
+        "level": case.level,
+        "quote": " ".join(case.quote),
+        "resolution": case.resolution,
+        "outcome": "skip",
+        "message": "",
+        "duration_s": 0.0,
+        "details": None,
+        "observed": None,
+        "expected": None,
+        "flaky": False,
+        "attempts": [],
         "repro": f"asyncio-conformance repro '{case.id}' --loop {loop_name}",
-        "file": case.file, "line": case.line,
+        "file": case.file,
+        "line": case.line,
     }
 
 
@@ -75,18 +87,28 @@ def _fold(base: dict, attempts: list[dict]) -> dict:
     attempts.sort(key=lambda r: r.get("attempt", 0))
     outcomes = [a["outcome"] for a in attempts]
     chosen = next(a for a in attempts if a["outcome"] == worst(outcomes))
-    base.update(outcome=chosen["outcome"], message=chosen.get("message", ""),
-                details=chosen.get("details"), observed=chosen.get("observed"),
-                duration_s=round(sum(a.get("duration_s", 0.0) for a in attempts), 6),
-                attempts=outcomes, flaky=len(set(outcomes)) > 1)
+    base.update(
+        outcome=chosen["outcome"],
+        message=chosen.get("message", ""),
+        details=chosen.get("details"),
+        observed=chosen.get("observed"),
+        duration_s=round(sum(a.get("duration_s", 0.0) for a in attempts), 6),
+        attempts=outcomes,
+        flaky=len(set(outcomes)) > 1,
+    )
     if base["flaky"]:
         base["message"] = f"flaky: outcomes {outcomes}. " + base["message"]
     return base
 
 
-def run_loop(suite: Suite, cases: list[Case], adapter: Adapter, options: RunOptions,
-             expectation_files: list[ExpectationFile],
-             progress: Optional[Callable[[dict], None]] = None) -> dict:
+def run_loop(
+    suite: Suite,
+    cases: list[Case],
+    adapter: Adapter,
+    options: RunOptions,
+    expectation_files: list[ExpectationFile],
+    progress: Optional[Callable[[dict], None]] = None,
+) -> dict:
     """Run the selected cases on one loop and return its ``runs[]`` entry."""
     results = {c.id: _base_result(c, adapter.name) for c in cases}
     tasks: list[Task] = []
@@ -99,13 +121,22 @@ def run_loop(suite: Suite, cases: list[Case], adapter: Adapter, options: RunOpti
             results[case.id]["message"] = reason
             continue
         for attempt in range(options.repeat):
-            tasks.append(Task(case=suite.wire(case), attempt=attempt,
-                              timeout=case.timeout * options.timeout_multiplier,
-                              multiplier=options.timeout_multiplier, debug=options.debug_mode))
+            tasks.append(
+                Task(
+                    case=suite.wire(case),
+                    attempt=attempt,
+                    timeout=case.timeout * options.timeout_multiplier,
+                    multiplier=options.timeout_multiplier,
+                    debug=options.debug_mode,
+                )
+            )
     env = dict(os.environ)
     env.update(dict(adapter.environment))
-    pool = WorkerPool(adapter.factory if adapter.name == adapter.factory else adapter.name,
-                      options.workers, env=env)
+    pool = WorkerPool(
+        adapter.factory if adapter.name == adapter.factory else adapter.name,
+        options.workers,
+        env=env,
+    )
     attempts: dict[str, list[dict]] = {}
     for result in pool.run(tasks):
         attempts.setdefault(result["id"], []).append(result)
@@ -117,8 +148,10 @@ def run_loop(suite: Suite, cases: list[Case], adapter: Adapter, options: RunOpti
     ordered = [matcher.apply(results[c.id]) for c in cases]
     return {
         "loop": adapter.describe(),
-        "expectations": {"files": [f.path for f in matcher.files],
-                         "stale": matcher.stale(_known_ids(suite))},
+        "expectations": {
+            "files": [f.path for f in matcher.files],
+            "stale": matcher.stale(_known_ids(suite)),
+        },
         "summary": summarize(ordered, allow_xpass=options.allow_xpass),
         "cases": ordered,
     }
@@ -150,9 +183,12 @@ def collect_expectations(options: RunOptions, adapter: Adapter) -> list[Expectat
     return files
 
 
-def run(suite: Suite, options: RunOptions,
-        progress: Optional[Callable[[Adapter, dict], None]] = None,
-        on_loop_done: Optional[Callable[[dict], None]] = None) -> dict:
+def run(
+    suite: Suite,
+    options: RunOptions,
+    progress: Optional[Callable[[Adapter, dict], None]] = None,
+    on_loop_done: Optional[Callable[[dict], None]] = None,
+) -> dict:
     """Run everything; return the results document."""
     adapters = [resolve_adapter(ref) for ref in options.loops]
     # Expectations are checked up front so that a bad file stops the run before any case.
@@ -168,9 +204,14 @@ def run(suite: Suite, options: RunOptions,
         if on_loop_done:
             on_loop_done(entry)
     env = environment(
-        options.argv, started_at=started_at, duration_s=round(time.monotonic() - started, 3),
-        jobs=options.workers, timeout_multiplier=options.timeout_multiplier,
-        debug_mode=options.debug_mode, repeat=options.repeat,
-        select=options.select or None, executable=sys.executable,
+        options.argv,
+        started_at=started_at,
+        duration_s=round(time.monotonic() - started, 3),
+        jobs=options.workers,
+        timeout_multiplier=options.timeout_multiplier,
+        debug_mode=options.debug_mode,
+        repeat=options.repeat,
+        select=options.select or None,
+        executable=sys.executable,
     )
     return document(env, runs)

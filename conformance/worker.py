@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         adapter.run_setup()
         factory = adapter.load_factory()
     except BaseException as exc:  # reported to the parent, which marks cases as errors
-        _send(results, {"fatal": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()})
+        _send(
+            results, {"fatal": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
+        )
         return 3
     from .runtime.peers import make_tls_pems
 
@@ -59,8 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     _send(results, {"ready": os.getpid()})
     for line in tasks:
         task = json.loads(line)
-        result = run_case(task["case"], factory, multiplier=task["multiplier"],
-                          debug=task["debug"], tls_pems=tls_pems, loop_refs=loop_refs)
+        result = run_case(
+            task["case"],
+            factory,
+            multiplier=task["multiplier"],
+            debug=task["debug"],
+            tls_pems=tls_pems,
+            loop_refs=loop_refs,
+        )
         result["id"] = task["case"]["id"]
         result["attempt"] = task["attempt"]
         _send(results, result)

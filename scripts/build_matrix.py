@@ -48,8 +48,11 @@ def build_env(version: str, python: str) -> Path:
 def install_adapters(env: Path) -> list[tuple[str, Path]]:
     installed = []
     for folder in adapters():
-        proc = subprocess.run([str(env / "bin" / "pip"), "install", "-q", "-e", str(folder)],
-                              capture_output=True, text=True)
+        proc = subprocess.run(
+            [str(env / "bin" / "pip"), "install", "-q", "-e", str(folder)],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode == 0:
             installed.append((folder.name, folder / "expectations.yaml"))
         else:
@@ -59,8 +62,15 @@ def install_adapters(env: Path) -> list[tuple[str, Path]]:
 
 def run_env(env: Path, version: str, loops: list[tuple[str, Path]], jobs: int) -> Path:
     out = WORK / f"results-py{version}.json"
-    command = [str(env / "bin" / "asyncio-conformance"), "run", "-q", "-j", str(jobs),
-               "--json", str(out)]
+    command = [
+        str(env / "bin" / "asyncio-conformance"),
+        "run",
+        "-q",
+        "-j",
+        str(jobs),
+        "--json",
+        str(out),
+    ]
     for name in BUNDLED_LOOPS:
         command += ["--loop", name]
     for name, expectations in loops:
@@ -92,9 +102,19 @@ def main() -> int:
     if not existing:
         print("no results: nothing to merge", file=sys.stderr)
         return 1
-    return subprocess.run([sys.executable, "-m", "conformance", "matrix", *existing,
-                           "--output-dir", str(ROOT / "reports" / "matrix"),
-                           "--readme", str(ROOT / "README.md")]).returncode
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "conformance",
+            "matrix",
+            *existing,
+            "--output-dir",
+            str(ROOT / "reports" / "matrix"),
+            "--readme",
+            str(ROOT / "README.md"),
+        ]
+    ).returncode
 
 
 if __name__ == "__main__":

@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the CLI as a user would, in a child process."""
-    return subprocess.run([sys.executable, "-m", "conformance", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "conformance", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
@@ -31,8 +36,9 @@ def conformance_run(tmp_path: Path) -> Callable[..., tuple[int, dict]]:
         out = tmp_path / "results.json"
         proc = run_cli("run", "--loop", loop, "--json", str(out), "-q", *args)
         if not out.exists():
-            raise AssertionError(f"no results written (exit {proc.returncode}):\n"
-                                 f"{proc.stdout}\n{proc.stderr}")
+            raise AssertionError(
+                f"no results written (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+            )
         return proc.returncode, json.loads(out.read_text())
 
     return runner

@@ -9,9 +9,19 @@ from conformance.spec.inventory import load_inventory
 
 from .conftest import run_cli
 
-ISSUE_2_SECTIONS = ("exceptions", "obtaining-the-loop", "running-and-stopping",
-                    "scheduling-callbacks", "scheduling-delayed-callbacks", "futures-and-tasks",
-                    "executors", "error-handling", "debug-mode", "callback-handles", "futures")
+ISSUE_2_SECTIONS = (
+    "exceptions",
+    "obtaining-the-loop",
+    "running-and-stopping",
+    "scheduling-callbacks",
+    "scheduling-delayed-callbacks",
+    "futures-and-tasks",
+    "executors",
+    "error-handling",
+    "debug-mode",
+    "callback-handles",
+    "futures",
+)
 
 
 def test_list_specs_json_has_the_contract_fields() -> None:
@@ -40,8 +50,10 @@ def test_validate_specs_ok() -> None:
 
 def test_validate_specs_bad_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "futures.yaml"
-    bad.write_text("section: futures\napis:\n  Future.done:\n    clauses:\n      x:\n"
-                   "        level: must\n        quote: 42\n        cases: {}\n")
+    bad.write_text(
+        "section: futures\napis:\n  Future.done:\n    clauses:\n      x:\n"
+        "        level: must\n        quote: 42\n        cases: {}\n"
+    )
     proc = run_cli("validate-specs", str(bad))
     assert proc.returncode == 2
     assert f"{bad}:7:" in proc.stderr
@@ -98,8 +110,17 @@ def test_run_passing_loop_exits_0_and_writes_results(tmp_path: Path) -> None:
 
 def test_two_loops_give_two_runs(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    proc = run_cli("run", "--loop", "asyncio", "--loop", "asyncio-select", "-k",
-                   "loop.call_soon/", "--json", str(out))
+    proc = run_cli(
+        "run",
+        "--loop",
+        "asyncio",
+        "--loop",
+        "asyncio-select",
+        "-k",
+        "loop.call_soon/",
+        "--json",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     names = [r["loop"]["name"] for r in json.loads(out.read_text())["runs"]]
     assert names == ["asyncio", "asyncio-select"]
@@ -107,8 +128,9 @@ def test_two_loops_give_two_runs(tmp_path: Path) -> None:
 
 def test_broken_loop_fails_the_gate(tmp_path: Path) -> None:
     out = tmp_path / "r.json"
-    proc = run_cli("run", "--loop", "tests.loops:lifo_loop", "-k", "loop.call_soon/",
-                   "--json", str(out))
+    proc = run_cli(
+        "run", "--loop", "tests.loops:lifo_loop", "-k", "loop.call_soon/", "--json", str(out)
+    )
     assert proc.returncode == 1
     cases = json.loads(out.read_text())["runs"][0]["cases"]
     failed = [c for c in cases if c["outcome"] == "fail"]

@@ -13,7 +13,8 @@ def test_ambiguity_register_is_up_to_date() -> None:
     committed = (ROOT / "docs" / "ambiguities.md").read_text()
     assert committed == proc.stdout, (
         "docs/ambiguities.md is stale: run `asyncio-conformance ambiguities "
-        "--output docs/ambiguities.md`")
+        "--output docs/ambiguities.md`"
+    )
 
 
 def test_reference_documents_match_shared_copy() -> None:
@@ -29,8 +30,9 @@ def test_ruff_is_clean() -> None:
     import subprocess
     import sys
 
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

@@ -23,11 +23,16 @@ def result(case_id: str, outcome: str) -> dict:
 
 
 def test_matching_failure_becomes_xfail_and_pass_becomes_xpass(tmp_path: Path) -> None:
-    file = load_expectations(write(tmp_path, """\
+    file = load_expectations(
+        write(
+            tmp_path,
+            """\
 expectations:
   - {id: "a/b/*", outcome: fail, reason: known bug upstream}
   - {id: "c/d/e", outcome: [timeout, crash], reason: hangs on close}
-"""))
+""",
+        )
+    )
     matcher = Matcher([file], "asyncio")
     assert matcher.apply(result("a/b/x", "fail"))["outcome"] == "xfail"
     assert matcher.apply(result("a/b/x", "pass"))["outcome"] == "xpass"
@@ -39,12 +44,17 @@ expectations:
 
 
 def test_stale_entries_and_loop_scoping(tmp_path: Path) -> None:
-    file = load_expectations(write(tmp_path, """\
+    file = load_expectations(
+        write(
+            tmp_path,
+            """\
 loop: uvloop
 expectations:
   - {id: "a/b/c", outcome: fail, reason: matches}
   - {id: "gone/*", outcome: fail, reason: renamed long ago}
-"""))
+""",
+        )
+    )
     assert Matcher([file], "asyncio").entries == []
     matcher = Matcher([file], "uvloop")
     stale = matcher.stale(["a/b/c", "x/y/z"])
@@ -52,11 +62,16 @@ expectations:
 
 
 def test_conditions_limit_where_an_entry_applies(tmp_path: Path) -> None:
-    file = load_expectations(write(tmp_path, """\
+    file = load_expectations(
+        write(
+            tmp_path,
+            """\
 expectations:
   - {id: "a/*", outcome: fail, reason: old pythons only, python: "<3.0"}
   - {id: "b/*", outcome: fail, reason: windows only, platforms: [windows]}
-"""))
+""",
+        )
+    )
     matcher = Matcher([file], "asyncio")
     assert matcher.apply(result("a/x/y", "fail"))["outcome"] == "fail"
     assert matcher.apply(result("b/x/y", "fail"))["outcome"] == "fail"
@@ -64,29 +79,48 @@ expectations:
 
 
 def test_end_to_end_gate_with_expectations(tmp_path: Path, conformance_run) -> None:
-    path = write(tmp_path, f"""\
+    path = write(
+        tmp_path,
+        f"""\
 expectations:
   - {{id: "{PREFIX}exits", outcome: crash, reason: the case exits on purpose}}
   - {{id: "{PREFIX}ordered", outcome: fail, reason: pretend this used to fail}}
   - {{id: "no/such/case", outcome: fail, reason: stale on purpose}}
-""")
-    code, results = conformance_run("asyncio", "--specs", TORTURE, "-k", "exits", "-k",
-                                    "ordered", "--expectations", str(path))
+""",
+    )
+    code, results = conformance_run(
+        "asyncio", "--specs", TORTURE, "-k", "exits", "-k", "ordered", "--expectations", str(path)
+    )
     got = outcomes(results)
     assert got[PREFIX + "exits"] == "xfail"
     assert got[PREFIX + "ordered"] == "xpass"
     assert code == 1, "an unexpected pass fails the gate"
     assert [s["id"] for s in results["runs"][0]["expectations"]["stale"]] == ["no/such/case"]
-    code, _ = conformance_run("asyncio", "--specs", TORTURE, "-k", "exits", "-k", "ordered",
-                              "--expectations", str(path), "--allow-xpass")
+    code, _ = conformance_run(
+        "asyncio",
+        "--specs",
+        TORTURE,
+        "-k",
+        "exits",
+        "-k",
+        "ordered",
+        "--expectations",
+        str(path),
+        "--allow-xpass",
+    )
     assert code == 0
 
 
 def test_brackets_in_ids_are_literal(tmp_path: Path) -> None:
-    file = load_expectations(write(tmp_path, """\
+    file = load_expectations(
+        write(
+            tmp_path,
+            """\
 expectations:
   - {id: "a/b/c[tls-*]", outcome: fail, reason: row ids have brackets}
-"""))
+""",
+        )
+    )
     matcher = Matcher([file], "asyncio")
     assert matcher.entry_for("a/b/c[tls-client]") is not None
     assert matcher.entry_for("a/b/ct") is None
@@ -94,10 +128,15 @@ expectations:
 
 
 def test_intermittent_failures_may_pass(tmp_path: Path) -> None:
-    file = load_expectations(write(tmp_path, """\
+    file = load_expectations(
+        write(
+            tmp_path,
+            """\
 expectations:
   - {id: "a/b/c", outcome: [fail, pass], reason: a race in the loop}
-"""))
+""",
+        )
+    )
     matcher = Matcher([file], "asyncio")
     assert matcher.apply(result("a/b/c", "pass"))["outcome"] == "pass"
     assert matcher.apply(result("a/b/c", "fail"))["outcome"] == "xfail"

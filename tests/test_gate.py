@@ -10,8 +10,11 @@ from conformance.adapters import available_adapters
 def test_stdlib_loop_passes_the_gate(conformance_run) -> None:
     code, results = conformance_run("asyncio")
     (run,) = results["runs"]
-    bad = [f"{c['id']}: {c['outcome']}: {c['message'][:200]}" for c in run["cases"]
-           if c["outcome"] in ("fail", "error", "timeout", "crash", "xpass")]
+    bad = [
+        f"{c['id']}: {c['outcome']}: {c['message'][:200]}"
+        for c in run["cases"]
+        if c["outcome"] in ("fail", "error", "timeout", "crash", "xpass")
+    ]
     assert code == 0 and not bad, "\n".join(bad)
     for case in run["cases"]:
         if case["outcome"] == "xfail":
@@ -24,10 +27,15 @@ def test_stdlib_loop_passes_the_gate(conformance_run) -> None:
 def test_reference_loop_passes_with_no_expectations(conformance_run) -> None:
     code, results = conformance_run("reference", "--no-default-expectations")
     (run,) = results["runs"]
-    bad = [f"{c['id']}: {c['outcome']}: {c['message'][:200]}" for c in run["cases"]
-           if c["outcome"] not in ("pass", "skip")]
+    bad = [
+        f"{c['id']}: {c['outcome']}: {c['message'][:200]}"
+        for c in run["cases"]
+        if c["outcome"] not in ("pass", "skip")
+    ]
     assert code == 0 and not bad, "\n".join(bad)
-    skipped_must = [c["id"] for c in run["cases"]
-                    if c["outcome"] == "skip" and c["level"] == "must"
-                    and not c["message"].startswith("needs ")]
+    skipped_must = [
+        c["id"]
+        for c in run["cases"]
+        if c["outcome"] == "skip" and c["level"] == "must" and not c["message"].startswith("needs ")
+    ]
     assert not skipped_must, "a must case may be skipped only by a platform marker"

@@ -83,8 +83,9 @@ def test_schema_error_points_at_the_offending_key(tmp_path: Path) -> None:
 def test_unknown_api_and_wrong_section(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("loop.call_soon:", "loop.call_later:"))
     messages = problems(path)
-    assert any(":3:" in m and "belongs to section 'scheduling-delayed-callbacks'" in m
-               for m in messages), messages
+    assert any(
+        ":3:" in m and "belongs to section 'scheduling-delayed-callbacks'" in m for m in messages
+    ), messages
 
 
 def test_quote_must_be_verbatim(tmp_path: Path) -> None:
@@ -96,14 +97,17 @@ def test_quote_must_be_verbatim(tmp_path: Path) -> None:
 def test_quote_may_wrap_differently(tmp_path: Path) -> None:
     text = GOOD.replace(
         "quote: Callbacks are called in the order in which they are registered.",
-        "quote: >-\n          Callbacks are called in the order\n          in which they are registered.")
+        "quote: >-\n          Callbacks are called in the order\n          in which they are registered.",
+    )
     assert load_suite(write(tmp_path, text)).cases
 
 
 def test_code_syntax_error_uses_spec_line_numbers(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("loop.call_soon(trace, 2)", "loop.call_soon(trace, 2"))
     messages = problems(path)
-    assert any(m.startswith(f"{path}:12:") or m.startswith(f"{path}:13:") for m in messages), messages
+    assert any(m.startswith(f"{path}:12:") or m.startswith(f"{path}:13:") for m in messages), (
+        messages
+    )
 
 
 def test_duplicate_keys_are_rejected(tmp_path: Path) -> None:
@@ -121,7 +125,9 @@ def test_precondition_with_cases_and_clause_without(tmp_path: Path) -> None:
 
 def test_unknown_exception_type(tmp_path: Path) -> None:
     text = GOOD.replace("expect: {trace: [1, 2]}", "expect: {raises: asyncio.NoSuchError}")
-    assert any("unknown type name 'asyncio.NoSuchError'" in m for m in problems(write(tmp_path, text)))
+    assert any(
+        "unknown type name 'asyncio.NoSuchError'" in m for m in problems(write(tmp_path, text))
+    )
 
 
 def test_unwatched_protocol_is_rejected(tmp_path: Path) -> None:

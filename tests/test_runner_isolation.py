@@ -20,7 +20,7 @@ def test_every_misbehaviour_gets_its_outcome(conformance_run) -> None:
     code, results = conformance_run("asyncio", "--specs", TORTURE, "-j", "2")
     elapsed = time.monotonic() - started
     assert code == 1
-    got = {k[len(PREFIX):]: v for k, v in outcomes(results).items()}
+    got = {k[len(PREFIX) :]: v for k, v in outcomes(results).items()}
     assert got == {
         "ordered": "pass",
         "hangs-in-native-sleep": "timeout",
@@ -36,7 +36,7 @@ def test_every_misbehaviour_gets_its_outcome(conformance_run) -> None:
         "ordered-after": "pass",
     }
     assert elapsed < 60, "a hang must cost its timeout, not the run"
-    cases = {c["id"][len(PREFIX):]: c for c in results["runs"][0]["cases"]}
+    cases = {c["id"][len(PREFIX) :]: c for c in results["runs"][0]["cases"]}
     assert "SIGSEGV" in cases["segfaults"]["message"]
     assert "code 5" in cases["exits"]["message"]
     assert "code 4" in cases["calls-sys-exit"]["message"]
@@ -53,15 +53,23 @@ def test_order_is_stable_whatever_the_scheduling(conformance_run) -> None:
 
 
 def test_a_factory_that_hangs_times_out_every_case(conformance_run) -> None:
-    code, results = conformance_run("tests.loops:hanging_factory", "--specs", TORTURE,
-                                    "-k", "ordered", "--timeout-multiplier", "0.2")
+    code, results = conformance_run(
+        "tests.loops:hanging_factory",
+        "--specs",
+        TORTURE,
+        "-k",
+        "ordered",
+        "--timeout-multiplier",
+        "0.2",
+    )
     assert code == 1
     assert set(outcomes(results).values()) == {"timeout"}
 
 
 def test_a_factory_that_raises_gives_errors(conformance_run) -> None:
-    code, results = conformance_run("tests.loops:broken_factory", "--specs", TORTURE,
-                                    "-k", "ordered")
+    code, results = conformance_run(
+        "tests.loops:broken_factory", "--specs", TORTURE, "-k", "ordered"
+    )
     assert code == 1
     cases = results["runs"][0]["cases"]
     assert {c["outcome"] for c in cases} == {"error"}
@@ -76,24 +84,30 @@ def test_a_loop_that_changes_the_policy_does_not_leak_it() -> None:
     from .loops import policy_changing_loop
 
     before = asyncio.get_event_loop_policy()
-    case = {"id": "x/y/z", "code": "return type(asyncio.get_event_loop_policy()).__name__",
-            "mode": "sync", "code_line": 1, "file": "<test>", "level": "must",
-            "expect": {"returns": "_MeddlingPolicy"}}
+    case = {
+        "id": "x/y/z",
+        "code": "return type(asyncio.get_event_loop_policy()).__name__",
+        "mode": "sync",
+        "code_line": 1,
+        "file": "<test>",
+        "level": "must",
+        "expect": {"returns": "_MeddlingPolicy"},
+    }
     result = run_case(case, policy_changing_loop)
     assert result["outcome"] == "pass", result
     assert asyncio.get_event_loop_policy() is before
 
 
 def test_a_loop_that_segfaults_in_call_soon(conformance_run) -> None:
-    code, results = conformance_run("tests.loops:segfault_loop", "--specs", TORTURE,
-                                    "-k", "ordered")
+    code, results = conformance_run(
+        "tests.loops:segfault_loop", "--specs", TORTURE, "-k", "ordered"
+    )
     assert code == 1
     assert set(outcomes(results).values()) == {"crash"}
 
 
 def test_repeat_marks_no_flaky_case_on_a_stable_suite(conformance_run) -> None:
-    code, results = conformance_run("asyncio", "--specs", TORTURE, "-k", "ordered",
-                                    "--repeat", "3")
+    code, results = conformance_run("asyncio", "--specs", TORTURE, "-k", "ordered", "--repeat", "3")
     assert code == 0
     for case in results["runs"][0]["cases"]:
         assert case["attempts"] == ["pass"] * 3 and not case["flaky"]

@@ -16,8 +16,16 @@ def machines() -> dict:
 
 
 def drive(machines: dict, code: str) -> dict:
-    case = {"id": "t/t/t", "code": code, "mode": "sync", "code_line": 1, "file": "<test>",
-            "level": "must", "machines": machines, "expect": {}}
+    case = {
+        "id": "t/t/t",
+        "code": code,
+        "mode": "sync",
+        "code_line": 1,
+        "file": "<test>",
+        "level": "must",
+        "machines": machines,
+        "expect": {},
+    }
     return run_case(case, asyncio.new_event_loop)
 
 
@@ -42,12 +50,18 @@ def test_legal_order_passes(machines: dict) -> None:
     assert result["outcome"] == "pass", result
 
 
-@pytest.mark.parametrize("change, words", [
-    ('p.eof_received()\np.data_received(b"y")', "data_received is not allowed in state 'eof'"),
-    ('p.connection_lost(None)\np.connection_lost(None)', "connection_lost is not allowed in state 'end'"),
-    ('p.data_received(b"")', "non-empty-bytes"),
-    ('p.connection_made(None)', "connection_made is not allowed in state 'connected'"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ('p.eof_received()\np.data_received(b"y")', "data_received is not allowed in state 'eof'"),
+        (
+            "p.connection_lost(None)\np.connection_lost(None)",
+            "connection_lost is not allowed in state 'end'",
+        ),
+        ('p.data_received(b"")', "non-empty-bytes"),
+        ("p.connection_made(None)", "connection_made is not allowed in state 'connected'"),
+    ],
+)
 def test_illegal_orders_fail(machines: dict, change: str, words: str) -> None:
     code = LEGAL.replace('p.data_received(b"x")', change)
     result = drive(machines, code)
@@ -64,7 +78,10 @@ p = P()
 p.data_received(b"too early")
 """
     result = drive(machines, code)
-    assert result["outcome"] == "fail" and "data_received is not allowed in state 'start'" in result["message"]
+    assert (
+        result["outcome"] == "fail"
+        and "data_received is not allowed in state 'start'" in result["message"]
+    )
 
 
 def test_a_protocol_left_connected_fails(machines: dict) -> None:

@@ -27,7 +27,10 @@ def test_loop_passes_with_its_expectations(name: str, conformance_run) -> None:
     expectations = ROOT / "adapters" / name / "expectations.yaml"
     code, results = conformance_run(name, "--expectations", str(expectations))
     (run,) = results["runs"]
-    bad = [f"{c['id']}: {c['outcome']}: {c['message'][:160]}" for c in run["cases"]
-           if c["outcome"] in ("fail", "error", "timeout", "crash", "xpass")]
+    bad = [
+        f"{c['id']}: {c['outcome']}: {c['message'][:160]}"
+        for c in run["cases"]
+        if c["outcome"] in ("fail", "error", "timeout", "crash", "xpass")
+    ]
     assert code == 0 and not bad, "\n".join(bad)
     assert run["expectations"]["stale"] == [], run["expectations"]["stale"]

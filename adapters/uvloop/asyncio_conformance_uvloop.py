@@ -17,9 +17,17 @@ from conformance.adapters import Adapter
 #: The expectations file: ``expectations.yaml`` beside this module in a source
 #: checkout or an editable install, ``<module>.expectations.yaml`` in a wheel.
 _HERE = Path(__file__).resolve().parent
-_EXPECTATIONS = next((p for p in (_HERE / "expectations.yaml",
-                                  _HERE / "asyncio_conformance_uvloop.expectations.yaml")
-                      if p.is_file()), None)
+_EXPECTATIONS = next(
+    (
+        p
+        for p in (
+            _HERE / "expectations.yaml",
+            _HERE / "asyncio_conformance_uvloop.expectations.yaml",
+        )
+        if p.is_file()
+    ),
+    None,
+)
 
 
 def warm_up() -> None:

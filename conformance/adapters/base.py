@@ -59,5 +59,9 @@ class Adapter:
             load_reference(self.teardown)()
 
     def describe(self) -> dict:
-        return {"name": self.name, "factory": self.factory, "version": self.version,
-                "description": self.description}
+        return {
+            "name": self.name,
+            "factory": self.factory,
+            "version": self.version,
+            "description": self.description,
+        }

@@ -18,13 +18,21 @@ STDLIB_EXPECTATIONS = str(Path(__file__).with_name("stdlib-expectations"))
 
 
 def _stdlib(name: str, factory: str, description: str) -> Adapter:
-    return Adapter(name=name, factory=factory, version=platform.python_version(),
-                   description=description, expectations=STDLIB_EXPECTATIONS)
+    return Adapter(
+        name=name,
+        factory=factory,
+        version=platform.python_version(),
+        description=description,
+        expectations=STDLIB_EXPECTATIONS,
+    )
 
 
 def stdlib_default() -> Adapter:
-    return _stdlib("asyncio", "asyncio:new_event_loop",
-                   "the loop asyncio.new_event_loop() returns under the default policy")
+    return _stdlib(
+        "asyncio",
+        "asyncio:new_event_loop",
+        "the loop asyncio.new_event_loop() returns under the default policy",
+    )
 
 
 def _selector_loop(selector_class: type) -> asyncio.AbstractEventLoop:
@@ -46,8 +54,11 @@ def epoll_loop() -> asyncio.AbstractEventLoop:
 def _selector_adapter(kind: str, attr: str) -> Adapter | None:
     if not hasattr(selectors, attr):
         return None  # this platform lacks the selector
-    return _stdlib(f"asyncio-{kind}", f"conformance.adapters.builtin:{kind}_loop",
-                   f"asyncio.SelectorEventLoop(selectors.{attr}())")
+    return _stdlib(
+        f"asyncio-{kind}",
+        f"conformance.adapters.builtin:{kind}_loop",
+        f"asyncio.SelectorEventLoop(selectors.{attr}())",
+    )
 
 
 def stdlib_select() -> Adapter | None:
@@ -66,6 +77,9 @@ def reference() -> Adapter:
     """The bundled reference loop: no expectations, it must pass every case."""
     import reference_loop
 
-    return Adapter(name="reference", factory="reference_loop:new_event_loop",
-                   version=reference_loop.__version__,
-                   description="the reference loop in reference_loop/, written from the docs")
+    return Adapter(
+        name="reference",
+        factory="reference_loop:new_event_loop",
+        version=reference_loop.__version__,
+        description="the reference loop in reference_loop/, written from the docs",
+    )

@@ -59,26 +59,43 @@ def resolve_adapter(ref: str, origin: str = "--loop") -> Adapter:
         try:
             adapter = _from_entry_point(ref, points[ref])
         except Exception as exc:
-            raise UsageError(Problem(origin, None, None,
-                                     f"loop {ref!r}: its adapter failed to load: "
-                                     f"{type(exc).__name__}: {exc}")) from None
+            raise UsageError(
+                Problem(
+                    origin,
+                    None,
+                    None,
+                    f"loop {ref!r}: its adapter failed to load: {type(exc).__name__}: {exc}",
+                )
+            ) from None
         if adapter is None:
-            raise UsageError(Problem(origin, None, None,
-                                     f"loop {ref!r} is not available on this platform"))
+            raise UsageError(
+                Problem(origin, None, None, f"loop {ref!r} is not available on this platform")
+            )
         return adapter
     if ":" in ref:
         try:
             factory = load_reference(ref)
         except Exception as exc:
-            raise UsageError(Problem(origin, None, None,
-                                     f"cannot import loop factory {ref!r}: "
-                                     f"{type(exc).__name__}: {exc}")) from None
+            raise UsageError(
+                Problem(
+                    origin,
+                    None,
+                    None,
+                    f"cannot import loop factory {ref!r}: {type(exc).__name__}: {exc}",
+                )
+            ) from None
         if not callable(factory):
             raise UsageError(Problem(origin, None, None, f"{ref!r} is not callable"))
         module = ref.partition(":")[0]
-        return Adapter(name=ref, factory=ref, version=_module_version(module),
-                       description=f"factory {ref}")
+        return Adapter(
+            name=ref, factory=ref, version=_module_version(module), description=f"factory {ref}"
+        )
     known = ", ".join(sorted(points)) or "none"
-    raise UsageError(Problem(origin, None, None,
-                             f"unknown loop {ref!r}; registered loops: {known}; "
-                             "or give package.module:factory"))
+    raise UsageError(
+        Problem(
+            origin,
+            None,
+            None,
+            f"unknown loop {ref!r}; registered loops: {known}; or give package.module:factory",
+        )
+    )

@@ -41,8 +41,9 @@ def merge_results(documents: Iterable[Mapping[str, Any]]) -> dict:
             loop["name"] = f"{loop['name']} (Python {_minor(python)})"
             run["loop"] = loop
             merged["runs"].append(run)
-    merged["environment"] = dict(merged["environment"], python=", ".join(pythons),
-                                 matrix_pythons=pythons)
+    merged["environment"] = dict(
+        merged["environment"], python=", ".join(pythons), matrix_pythons=pythons
+    )
     merged["runs"].sort(key=lambda r: (r["loop"]["base_name"], _version_key(r["loop"]["python"])))
     return merged
 
@@ -74,13 +75,17 @@ def render_matrix_markdown(matrix: Mapping[str, Any]) -> str:
                 cells.append("not installable")
                 continue
             tallies = conformance(run)
-            cells.append(f"{format_percent(tallies['must'].percent)} must, "
-                         f"{format_percent(tallies['compat'].percent)} compat")
+            cells.append(
+                f"{format_percent(tallies['must'].percent)} must, "
+                f"{format_percent(tallies['compat'].percent)} compat"
+            )
         lines.append(f"| {name} | {', '.join(versions[name])} | " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append("Percentages are passing cases over cases run (skips excluded), rounded down; "
-                 "known deviations (xfail) count as not passing. Full per-clause matrix: "
-                 "[reports/matrix/matrix.html](reports/matrix/matrix.html).")
+    lines.append(
+        "Percentages are passing cases over cases run (skips excluded), rounded down; "
+        "known deviations (xfail) count as not passing. Full per-clause matrix: "
+        "[reports/matrix/matrix.html](reports/matrix/matrix.html)."
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -62,8 +62,15 @@ class _LogCapture(logging.Handler):
         self._logger.propagate = self._saved[1]
 
 
-def _result(outcome: str, message: str = "", *, expected: str = "", actual: str = "",
-            tb: str = "", observed: Optional[str] = None) -> dict:
+def _result(
+    outcome: str,
+    message: str = "",
+    *,
+    expected: str = "",
+    actual: str = "",
+    tb: str = "",
+    observed: Optional[str] = None,
+) -> dict:
     details = None
     if expected or actual or tb:
         details = {"expected": expected, "actual": actual, "traceback": tb}
@@ -103,8 +110,12 @@ class _Run:
         case = self.case
         scope = ctx.scope()
         scope.update(case.get("params") or {})
-        code = compile_case(case["code"], case.get("mode", "async"), case.get("code_line", 1),
-                            case.get("file", "<case>"))
+        code = compile_case(
+            case["code"],
+            case.get("mode", "async"),
+            case.get("code_line", 1),
+            case.get("file", "<case>"),
+        )
         exec(code, scope)
         function = scope[CASE_FUNCTION]
         passthrough = self._expected_base_exception()
@@ -157,7 +168,9 @@ class _Run:
             for _ in range(3):
                 loop.run_until_complete(asyncio.sleep(0))
         except BaseException as exc:
-            self.teardown_error = f"running the loop after the case raised {type(exc).__name__}: {exc}"
+            self.teardown_error = (
+                f"running the loop after the case raised {type(exc).__name__}: {exc}"
+            )
 
     def teardown(self, loop: Any) -> None:
         """Shut the loop down as asyncio.run() would, then close it, whatever fails."""
@@ -168,8 +181,10 @@ class _Run:
         if loop.is_running():
             self.teardown_error = "the loop was still running after the case"
             return
-        steps = [lambda: loop.set_task_factory(None),  # a case's broken factory must not stop us
-                 lambda: loop.run_until_complete(loop.shutdown_asyncgens())]
+        steps = [
+            lambda: loop.set_task_factory(None),  # a case's broken factory must not stop us
+            lambda: loop.run_until_complete(loop.shutdown_asyncgens()),
+        ]
         if hasattr(loop, "shutdown_default_executor"):
             steps.append(lambda: loop.run_until_complete(loop.shutdown_default_executor()))
         steps.append(loop.close)
@@ -178,8 +193,10 @@ class _Run:
                 step()
             except BaseException as exc:
                 if self.teardown_error is None:
-                    self.teardown_error = (f"tearing the loop down raised {type(exc).__name__}: "
-                                           f"{exc}\n{_format_exc(exc)}")
+                    self.teardown_error = (
+                        f"tearing the loop down raised {type(exc).__name__}: "
+                        f"{exc}\n{_format_exc(exc)}"
+                    )
         if not loop.is_closed():
             # Keep it alive for good: if it were collected later, its __del__
             # could close fds that by then belong to another case's loop.
@@ -192,8 +209,9 @@ class _Run:
         problems: list[dict] = []
         self._judge_body(problems)
         for violation in ctx.protocols.violations:
-            problems.append({"message": violation, "expected": "a legal callback order",
-                             "actual": violation})
+            problems.append(
+                {"message": violation, "expected": "a legal callback order", "actual": violation}
+            )
         for exc in self.cleanup_errors:
             if isinstance(exc, CaseFailure):
                 problems.append({"message": str(exc), "traceback": _format_exc(exc)})
@@ -202,12 +220,16 @@ class _Run:
         self._judge_logs(logs, problems)
         self._judge_warnings(caught, problems)
         if self.teardown_error:
-            problems.append({"message": self.teardown_error.splitlines()[0],
-                             "traceback": self.teardown_error})
+            problems.append(
+                {"message": self.teardown_error.splitlines()[0], "traceback": self.teardown_error}
+            )
         observed = None
         if self.case.get("level") == "impl-defined" or self.expect.get("observe"):
-            observed = (f"raised {type(self.error).__name__}: {self.error}" if self.error is not None
-                        else short_repr(plain(self.value)))
+            observed = (
+                f"raised {type(self.error).__name__}: {self.error}"
+                if self.error is not None
+                else short_repr(plain(self.value))
+            )
         if not problems:
             return _result("pass", observed=observed)
         first = problems[0]
@@ -215,9 +237,14 @@ class _Run:
         if self.case.get("level") == "impl-defined":
             # The docs leave this open: record, never fail.
             return _result("pass", f"observed, not judged: {message}", observed=observed)
-        return _result("fail", message, expected=first.get("expected", ""),
-                       actual=first.get("actual", ""), tb=first.get("traceback", ""),
-                       observed=observed)
+        return _result(
+            "fail",
+            message,
+            expected=first.get("expected", ""),
+            actual=first.get("actual", ""),
+            tb=first.get("traceback", ""),
+            observed=observed,
+        )
 
     def _judge_body(self, problems: list[dict]) -> None:
         raises = self.expect.get("raises")
@@ -225,44 +252,78 @@ class _Run:
         if isinstance(error, SetupError):
             raise error
         if isinstance(error, CaseFailure):
-            problems.append({"message": str(error), "expected": error.expected,
-                             "actual": error.actual, "traceback": self.error_tb})
+            problems.append(
+                {
+                    "message": str(error),
+                    "expected": error.expected,
+                    "actual": error.actual,
+                    "traceback": self.error_tb,
+                }
+            )
             return
         if raises is not None:
             spec = {"type": raises} if isinstance(raises, str) else raises
             exc_type = resolve_type(spec["type"])
             want = spec["type"] + (f" matching {spec['match']!r}" if spec.get("match") else "")
             if error is None:
-                problems.append({"message": f"expected {spec['type']} to be raised, but the code "
-                                            f"returned {short_repr(self.value)}",
-                                 "expected": want, "actual": f"returned {short_repr(self.value)}"})
+                problems.append(
+                    {
+                        "message": f"expected {spec['type']} to be raised, but the code "
+                        f"returned {short_repr(self.value)}",
+                        "expected": want,
+                        "actual": f"returned {short_repr(self.value)}",
+                    }
+                )
             elif not isinstance(error, exc_type):
-                problems.append({"message": f"expected {spec['type']}, got {type(error).__name__}: {error}",
-                                 "expected": want, "actual": f"{type(error).__name__}: {error}",
-                                 "traceback": self.error_tb})
+                problems.append(
+                    {
+                        "message": f"expected {spec['type']}, got {type(error).__name__}: {error}",
+                        "expected": want,
+                        "actual": f"{type(error).__name__}: {error}",
+                        "traceback": self.error_tb,
+                    }
+                )
             elif spec.get("match") and not re.search(spec["match"], str(error)):
-                problems.append({"message": f"{spec['type']} raised, but its message {str(error)!r} "
-                                            f"does not match {spec['match']!r}",
-                                 "expected": want, "actual": f"{type(error).__name__}: {error}",
-                                 "traceback": self.error_tb})
+                problems.append(
+                    {
+                        "message": f"{spec['type']} raised, but its message {str(error)!r} "
+                        f"does not match {spec['match']!r}",
+                        "expected": want,
+                        "actual": f"{type(error).__name__}: {error}",
+                        "traceback": self.error_tb,
+                    }
+                )
             return
         if error is not None:
-            problems.append({"message": f"unexpected {type(error).__name__}: {error}",
-                             "expected": "no exception", "actual": f"{type(error).__name__}: {error}",
-                             "traceback": self.error_tb})
+            problems.append(
+                {
+                    "message": f"unexpected {type(error).__name__}: {error}",
+                    "expected": "no exception",
+                    "actual": f"{type(error).__name__}: {error}",
+                    "traceback": self.error_tb,
+                }
+            )
             return
         if "returns" in self.expect and not same(self.value, self.expect["returns"]):
-            problems.append({"message": f"returned {short_repr(plain(self.value))}, "
-                                        f"expected {short_repr(self.expect['returns'])}",
-                             "expected": short_repr(self.expect["returns"]),
-                             "actual": short_repr(plain(self.value))})
+            problems.append(
+                {
+                    "message": f"returned {short_repr(plain(self.value))}, "
+                    f"expected {short_repr(self.expect['returns'])}",
+                    "expected": short_repr(self.expect["returns"]),
+                    "actual": short_repr(plain(self.value)),
+                }
+            )
 
     def _judge_trace(self, ctx: CaseContext, problems: list[dict]) -> None:
         if "trace" in self.expect and not same(ctx.traced, self.expect["trace"]):
-            problems.append({"message": f"trace {short_repr(plain(ctx.traced))}, "
-                                        f"expected {short_repr(self.expect['trace'])}",
-                             "expected": short_repr(self.expect["trace"]),
-                             "actual": short_repr(plain(ctx.traced))})
+            problems.append(
+                {
+                    "message": f"trace {short_repr(plain(ctx.traced))}, "
+                    f"expected {short_repr(self.expect['trace'])}",
+                    "expected": short_repr(self.expect["trace"]),
+                    "actual": short_repr(plain(ctx.traced)),
+                }
+            )
 
     def _judge_handler(self, ctx: CaseContext, logs: list, problems: list[dict]) -> None:
         wanted = self.expect.get("handler_calls") or []
@@ -270,29 +331,42 @@ class _Run:
             seen = [(_describe_context(c), c) for c in ctx.handler_calls]
         else:
             # The loop's own handler ran; its calls show up as ERROR log records.
-            seen = [(r.getMessage(), {"message": r.getMessage()}) for r in logs
-                    if r.levelno >= logging.ERROR]
+            seen = [
+                (r.getMessage(), {"message": r.getMessage()})
+                for r in logs
+                if r.levelno >= logging.ERROR
+            ]
         remaining = list(seen)
         for want in wanted:
             match = next((item for item in remaining if self._context_matches(item[1], want)), None)
             if match is None:
-                problems.append({"message": f"expected an exception-handler call {want}, saw "
-                                            f"{[text for text, _ in seen] or 'none'}",
-                                 "expected": str(want),
-                                 "actual": short_repr([text for text, _ in seen])})
+                problems.append(
+                    {
+                        "message": f"expected an exception-handler call {want}, saw "
+                        f"{[text for text, _ in seen] or 'none'}",
+                        "expected": str(want),
+                        "actual": short_repr([text for text, _ in seen]),
+                    }
+                )
                 return
             remaining.remove(match)
         if remaining:
             texts = [text for text, _ in remaining]
-            problems.append({"message": "unexpected exception-handler call(s): " + " | ".join(texts),
-                             "expected": "no exception-handler call",
-                             "actual": "\n".join(texts)})
+            problems.append(
+                {
+                    "message": "unexpected exception-handler call(s): " + " | ".join(texts),
+                    "expected": "no exception-handler call",
+                    "actual": "\n".join(texts),
+                }
+            )
 
     @staticmethod
     def _context_matches(ctx: dict, want: dict) -> bool:
         if "message" in want and not re.search(want["message"], str(ctx.get("message", ""))):
             return False
-        if "exception" in want and not isinstance(ctx.get("exception"), resolve_type(want["exception"])):
+        if "exception" in want and not isinstance(
+            ctx.get("exception"), resolve_type(want["exception"])
+        ):
             return False
         return all(key in ctx for key in want.get("keys", ()))
 
@@ -300,46 +374,78 @@ class _Run:
         remaining = list(logs)
         for want in self.expect.get("logs") or []:
             level = _level_of(want.get("level", "WARNING"))
-            match = next((r for r in remaining
-                          if r.levelno == level and r.name == want.get("logger", "asyncio")
-                          and re.search(want.get("match", ""), r.getMessage())), None)
+            match = next(
+                (
+                    r
+                    for r in remaining
+                    if r.levelno == level
+                    and r.name == want.get("logger", "asyncio")
+                    and re.search(want.get("match", ""), r.getMessage())
+                ),
+                None,
+            )
             if match is None:
-                problems.append({"message": f"expected a log record {want}, saw "
-                                            f"{[(r.levelname, r.getMessage()[:100]) for r in logs] or 'none'}",
-                                 "expected": str(want),
-                                 "actual": short_repr([r.getMessage() for r in logs])})
+                problems.append(
+                    {
+                        "message": f"expected a log record {want}, saw "
+                        f"{[(r.levelname, r.getMessage()[:100]) for r in logs] or 'none'}",
+                        "expected": str(want),
+                        "actual": short_repr([r.getMessage() for r in logs]),
+                    }
+                )
             else:
                 remaining.remove(match)
         if self.case.get("capture_handler", True):
             errors = [r for r in remaining if r.levelno >= logging.ERROR]
             if errors:
-                problems.append({"message": "unexpected error logged on the asyncio logger: "
-                                            + " | ".join(r.getMessage()[:200] for r in errors),
-                                 "expected": "no error log", "actual": errors[0].getMessage()})
+                problems.append(
+                    {
+                        "message": "unexpected error logged on the asyncio logger: "
+                        + " | ".join(r.getMessage()[:200] for r in errors),
+                        "expected": "no error log",
+                        "actual": errors[0].getMessage(),
+                    }
+                )
 
     def _judge_warnings(self, caught: list, problems: list[dict]) -> None:
         remaining = list(caught)
         for want in self.expect.get("warns") or []:
             category = resolve_type(want["category"])
-            match = next((w for w in remaining if issubclass(w.category, category)
-                          and re.search(want.get("match", ""), str(w.message))), None)
+            match = next(
+                (
+                    w
+                    for w in remaining
+                    if issubclass(w.category, category)
+                    and re.search(want.get("match", ""), str(w.message))
+                ),
+                None,
+            )
             if match is None:
-                problems.append({"message": f"expected a warning {want}, saw "
-                                            f"{[str(w.message)[:100] for w in caught] or 'none'}",
-                                 "expected": str(want),
-                                 "actual": short_repr([str(w.message) for w in caught])})
+                problems.append(
+                    {
+                        "message": f"expected a warning {want}, saw "
+                        f"{[str(w.message)[:100] for w in caught] or 'none'}",
+                        "expected": str(want),
+                        "actual": short_repr([str(w.message) for w in caught]),
+                    }
+                )
             else:
                 remaining.remove(match)
         alarming = [w for w in remaining if issubclass(w.category, ALARMING_WARNINGS)]
         if alarming:
-            problems.append({"message": "unexpected warning(s): " + " | ".join(
-                f"{w.category.__name__}: {str(w.message)[:200]}" for w in alarming),
-                "expected": "no RuntimeWarning or ResourceWarning",
-                "actual": str(alarming[0].message)})
+            problems.append(
+                {
+                    "message": "unexpected warning(s): "
+                    + " | ".join(
+                        f"{w.category.__name__}: {str(w.message)[:200]}" for w in alarming
+                    ),
+                    "expected": "no RuntimeWarning or ResourceWarning",
+                    "actual": str(alarming[0].message),
+                }
+            )
 
 
-def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: dict,
-                       case: dict) -> None:
+def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: dict, case: dict) -> None:
     """Free what the judging needed, collect it now, and blame its warnings on this case.
 
     Handler contexts and the case's exception hold frames, which hold the
@@ -357,18 +463,32 @@ def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: dict,
     late = [w for w in caught[seen:] if issubclass(w.category, ALARMING_WARNINGS)]
     if late and result["outcome"] == "pass" and case.get("level") != "impl-defined":
         text = " | ".join(f"{w.category.__name__}: {str(w.message)[:200]}" for w in late)
-        result.update(_result("fail", f"left behind after the case: {text}",
-                              expected="nothing left open", actual=text))
+        result.update(
+            _result(
+                "fail",
+                f"left behind after the case: {text}",
+                expected="nothing left open",
+                actual=text,
+            )
+        )
 
 
 def _logging_level_for(case: dict) -> int:
-    levels = [_level_of(w.get("level", "WARNING")) for w in (case.get("expect") or {}).get("logs") or []]
+    levels = [
+        _level_of(w.get("level", "WARNING")) for w in (case.get("expect") or {}).get("logs") or []
+    ]
     return min(levels + [logging.WARNING])
 
 
-def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0,
-             debug: bool = False, tls_pems: Optional[dict] = None,
-             loop_refs: Optional[dict] = None) -> dict:
+def run_case(
+    case: dict,
+    new_loop: Callable[[], Any],
+    *,
+    multiplier: float = 1.0,
+    debug: bool = False,
+    tls_pems: Optional[dict] = None,
+    loop_refs: Optional[dict] = None,
+) -> dict:
     """Run one case (its wire form) on a loop from ``new_loop``; return its result dict.
 
     ``loop_refs`` ({"factory": "mod:attr", "setup": ...}) lets ``loop_python()``
@@ -379,24 +499,39 @@ def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0
     os.environ.update(case.get("env") or {})  # before the factory: loops read defaults there
     run = _Run(case, multiplier)
     try:
-        with warnings.catch_warnings(record=True) as caught, _LogCapture(_logging_level_for(case)) as logs:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            _LogCapture(_logging_level_for(case)) as logs,
+        ):
             warnings.simplefilter("always")
             try:
                 loop = new_loop()
             except BaseException as exc:
                 if isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise
-                return _finish(started, _result("error", f"the loop factory raised "
-                                                          f"{type(exc).__name__}: {exc}",
-                                                 tb=_format_exc(exc)))
-            ctx = CaseContext(loop, multiplier, machines=case.get("machines"), tls_pems=tls_pems,
-                              loop_refs=loop_refs)
+                return _finish(
+                    started,
+                    _result(
+                        "error",
+                        f"the loop factory raised {type(exc).__name__}: {exc}",
+                        tb=_format_exc(exc),
+                    ),
+                )
+            ctx = CaseContext(
+                loop,
+                multiplier,
+                machines=case.get("machines"),
+                tls_pems=tls_pems,
+                loop_refs=loop_refs,
+            )
             ctx.log_records = logs.records
             try:
                 if debug:
                     loop.set_debug(True)
                 if case.get("capture_handler", True):
-                    loop.set_exception_handler(lambda _loop, context: ctx.handler_calls.append(context))
+                    loop.set_exception_handler(
+                        lambda _loop, context: ctx.handler_calls.append(context)
+                    )
                 run.execute(loop, ctx)
             except SyntaxError as exc:
                 ctx.cleanup()
@@ -410,13 +545,16 @@ def run_case(case: dict, new_loop: Callable[[], Any], *, multiplier: float = 1.0
             try:
                 result = run.judge(ctx, logs.records, caught)
             except SetupError as exc:
-                return _finish(started, _result("error", f"set-up failed: {exc}", tb=_format_exc(exc)))
+                return _finish(
+                    started, _result("error", f"set-up failed: {exc}", tb=_format_exc(exc))
+                )
             snapshot.restore()  # drops a loop the case left current, while warnings are captured
             _collect_leftovers(run, ctx, caught, result, case)
         leaks = snapshot.leaks(grace=0.5 * multiplier + 0.5)
         if leaks and result["outcome"] == "pass" and case.get("level") != "impl-defined":
-            result = _result("fail", "; ".join(leaks), expected="nothing left open",
-                             actual="\n".join(leaks))
+            result = _result(
+                "fail", "; ".join(leaks), expected="nothing left open", actual="\n".join(leaks)
+            )
         elif leaks:
             result["message"] = "; ".join(filter(None, [result["message"]] + leaks))
         return _finish(started, result)

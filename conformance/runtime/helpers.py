@@ -95,8 +95,14 @@ def short_repr(value: Any, limit: int = 300) -> str:
 class CaseContext:
     """Per-case state shared by the helpers: the loop, the trace, the multiplier."""
 
-    def __init__(self, loop: Any, multiplier: float = 1.0, machines: Optional[dict] = None,
-                 tls_pems: Optional[dict] = None, loop_refs: Optional[dict] = None) -> None:
+    def __init__(
+        self,
+        loop: Any,
+        multiplier: float = 1.0,
+        machines: Optional[dict] = None,
+        tls_pems: Optional[dict] = None,
+        loop_refs: Optional[dict] = None,
+    ) -> None:
         from .peers import Peers, TLSMaterial
         from .protocols import ProtocolRegistry
 
@@ -189,8 +195,9 @@ class CaseContext:
         for _ in range(n):
             await asyncio.sleep(0)
 
-    async def wait_until(self, predicate: Callable[[], Any], timeout: float = 5.0,
-                         what: str = "condition") -> None:
+    async def wait_until(
+        self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition"
+    ) -> None:
         deadline = time.monotonic() + self.scaled(timeout)
         while not predicate():
             if time.monotonic() > deadline:
@@ -227,8 +234,11 @@ class CaseContext:
 
         threshold = getattr(logging, min_level)
         formatter = logging.Formatter("%(levelname)s %(message)s")
-        taken = [r for r in self.log_records
-                 if r.levelno >= threshold and re.search(match, formatter.format(r))]
+        taken = [
+            r
+            for r in self.log_records
+            if r.levelno >= threshold and re.search(match, formatter.format(r))
+        ]
         for record in taken:
             self.log_records.remove(record)
         return taken
@@ -247,8 +257,15 @@ class CaseContext:
             self.handler_calls.remove(context)
         return taken
 
-    def loop_python(self, code: str, *, env: Optional[dict] = None, unset: tuple = (),
-                    flags: tuple = (), timeout: float = 30.0) -> subprocess.CompletedProcess:
+    def loop_python(
+        self,
+        code: str,
+        *,
+        env: Optional[dict] = None,
+        unset: tuple = (),
+        flags: tuple = (),
+        timeout: float = 30.0,
+    ) -> subprocess.CompletedProcess:
         """Run ``code`` in a child Python where ``new_loop()`` makes the loop under test.
 
         For what only a fresh interpreter shows: ``-X dev``, environment
@@ -261,10 +278,16 @@ class CaseContext:
         factory = self.loop_refs.get("factory")
         if not factory:
             raise SetupError("this run does not know how to rebuild the loop in a child process")
-        prelude = ["import importlib", "def _ref(r):",
-                   "    m, _, a = r.partition(':')", "    o = importlib.import_module(m)",
-                   "    for p in a.split('.'):", "        o = getattr(o, p)", "    return o",
-                   f"new_loop = _ref({factory!r})"]
+        prelude = [
+            "import importlib",
+            "def _ref(r):",
+            "    m, _, a = r.partition(':')",
+            "    o = importlib.import_module(m)",
+            "    for p in a.split('.'):",
+            "        o = getattr(o, p)",
+            "    return o",
+            f"new_loop = _ref({factory!r})",
+        ]
         if self.loop_refs.get("setup"):
             prelude.append(f"_ref({self.loop_refs['setup']!r})()")
         source = "\n".join(prelude) + "\n" + textwrap.dedent(code)
@@ -272,8 +295,13 @@ class CaseContext:
         child_env.update(env or {})
         for name in unset:
             child_env.pop(name, None)
-        return subprocess.run([sys.executable, *flags, "-c", source], capture_output=True,
-                              text=True, env=child_env, timeout=self.scaled(timeout))
+        return subprocess.run(
+            [sys.executable, *flags, "-c", source],
+            capture_output=True,
+            text=True,
+            env=child_env,
+            timeout=self.scaled(timeout),
+        )
 
     @staticmethod
     def run_briefly(loop: Any) -> None:

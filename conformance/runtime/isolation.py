@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _CATCHABLE = [
-    s for s in signal.Signals
+    s
+    for s in signal.Signals
     if s not in (getattr(signal, "SIGKILL", None), getattr(signal, "SIGSTOP", None))
 ]
 
@@ -105,10 +106,15 @@ class Snapshot:
         """
         deadline = time.monotonic() + grace
         while True:
-            new_threads = [t for t in threading.enumerate() if t not in self.threads and t.is_alive()]
+            new_threads = [
+                t for t in threading.enumerate() if t not in self.threads and t.is_alive()
+            ]
             now_fds = open_fds()
-            new_fds = {fd: target for fd, target in now_fds.items()
-                       if fd not in self.fds or self.fds[fd] != target}
+            new_fds = {
+                fd: target
+                for fd, target in now_fds.items()
+                if fd not in self.fds or self.fds[fd] != target
+            }
             new_children = child_pids() - self.children
             if not (new_threads or new_fds or new_children) or time.monotonic() > deadline:
                 break
@@ -120,7 +126,9 @@ class Snapshot:
         if new_threads:
             found.append("threads left running: " + ", ".join(t.name for t in new_threads))
         if new_children:
-            found.append("child processes left running: " + ", ".join(map(str, sorted(new_children))))
+            found.append(
+                "child processes left running: " + ", ".join(map(str, sorted(new_children)))
+            )
         return found
 
     def reap_children(self) -> None:

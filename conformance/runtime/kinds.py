@@ -25,8 +25,9 @@ class TransportKinds:
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
 
-    async def open_kind(self, kind: str, protocol_factory: Callable[[], Any],
-                        script: Callable = hold) -> tuple:
+    async def open_kind(
+        self, kind: str, protocol_factory: Callable[[], Any], script: Callable = hold
+    ) -> tuple:
         """``(transport, protocol, peer)`` for a stream kind; the peer runs ``script``.
 
         Kinds: tcp4, tcp6, unix, tls-client (the loop is the TLS client), and
@@ -43,8 +44,9 @@ class TransportKinds:
 
             server = await loop.create_server(factory, "127.0.0.1", 0, ssl=tls.server_context())
             peer = peers.connect(server.sockets[0].getsockname(), script, tls=True)
-            await ctx.wait_until(lambda: made and made[0].__dict__.get("transport"),
-                                 what="the TLS connection")
+            await ctx.wait_until(
+                lambda: made and made[0].__dict__.get("transport"), what="the TLS connection"
+            )
             server.close()
             return made[0].transport, made[0], peer
         if kind not in STREAM_KINDS:
@@ -55,11 +57,13 @@ class TransportKinds:
         if kind == "tls-client":
             extra = {"ssl": tls.client_context(), "server_hostname": "localhost"}
         if kind == "unix":
-            transport, protocol = await loop.create_unix_connection(protocol_factory, peer.address,
-                                                                    **extra)
+            transport, protocol = await loop.create_unix_connection(
+                protocol_factory, peer.address, **extra
+            )
         else:
-            transport, protocol = await loop.create_connection(protocol_factory,
-                                                               *peer.address[:2], **extra)
+            transport, protocol = await loop.create_connection(
+                protocol_factory, *peer.address[:2], **extra
+            )
         return transport, protocol, peer
 
     async def open_writer(self, kind: str, protocol_factory: Callable[[], Any]) -> tuple:
@@ -78,7 +82,8 @@ class TransportKinds:
             ctx.defer(reader.close)
             peer = ctx.peers.run(lambda: (gate.wait(ctx.scaled(10)), len(reader.read()))[1])
             transport, protocol = await ctx.loop.connect_write_pipe(
-                protocol_factory, open(write_fd, "wb", buffering=0))
+                protocol_factory, open(write_fd, "wb", buffering=0)
+            )
             return transport, protocol, gate, peer
 
         def script(conn: Any) -> int:

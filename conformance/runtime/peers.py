@@ -135,7 +135,9 @@ class Peer:
             finally:
                 self.finished.set()
 
-        self.thread = threading.Thread(target=run, name=f"conformance-peer-{self.name}", daemon=True)
+        self.thread = threading.Thread(
+            target=run, name=f"conformance-peer-{self.name}", daemon=True
+        )
         self.thread.start()
 
     async def done(self, timeout: float = 8.0) -> Any:
@@ -143,14 +145,16 @@ class Peer:
         deadline = time.monotonic() + timeout * self.multiplier
         while not self.finished.is_set():
             if time.monotonic() > deadline:
-                raise CaseFailure(f"peer {self.name} did not finish within "
-                                  f"{timeout * self.multiplier:.1f}s")
+                raise CaseFailure(
+                    f"peer {self.name} did not finish within {timeout * self.multiplier:.1f}s"
+                )
             await asyncio.sleep(0.002)
         if self.error is not None:
             if isinstance(self.error, CaseFailure):
                 raise self.error
-            raise CaseFailure(f"peer {self.name} failed: {type(self.error).__name__}: "
-                              f"{self.error}") from self.error
+            raise CaseFailure(
+                f"peer {self.name} failed: {type(self.error).__name__}: {self.error}"
+            ) from self.error
         return self.result
 
     def close(self) -> None:
@@ -195,8 +199,15 @@ class Peers:
             return sock
         return self.tls.client_context().wrap_socket(sock, server_hostname="localhost")
 
-    def listen(self, script: Callable[[PeerConn], Any] = echo, *, family: int = socket.AF_INET,
-               connections: int = 1, tls: bool = False, path: Optional[str] = None) -> Peer:
+    def listen(
+        self,
+        script: Callable[[PeerConn], Any] = echo,
+        *,
+        family: int = socket.AF_INET,
+        connections: int = 1,
+        tls: bool = False,
+        path: Optional[str] = None,
+    ) -> Peer:
         """A server peer on loopback (port 0, or a Unix path) running ``script`` per connection.
 
         ``peer.address`` is what to connect to; ``peer.result`` is the list of
@@ -232,8 +243,14 @@ class Peers:
         peer.start(serve)
         return peer
 
-    def connect(self, address: Any, script: Callable[[PeerConn], Any] = collect, *,
-                family: int = socket.AF_INET, tls: bool = False) -> Peer:
+    def connect(
+        self,
+        address: Any,
+        script: Callable[[PeerConn], Any] = collect,
+        *,
+        family: int = socket.AF_INET,
+        tls: bool = False,
+    ) -> Peer:
         """A client peer that connects to ``address`` (the loop's server) and runs ``script``."""
         peer = self._peer("client")
         sock = socket.socket(family, socket.SOCK_STREAM)

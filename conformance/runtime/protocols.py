@@ -23,15 +23,40 @@ from typing import Any
 from .helpers import CaseFailure
 
 CALLBACKS = {
-    "Protocol": ("connection_made", "connection_lost", "pause_writing", "resume_writing",
-                 "data_received", "eof_received"),
-    "BufferedProtocol": ("connection_made", "connection_lost", "pause_writing", "resume_writing",
-                         "get_buffer", "buffer_updated", "eof_received"),
-    "DatagramProtocol": ("connection_made", "connection_lost", "pause_writing", "resume_writing",
-                         "datagram_received", "error_received"),
-    "SubprocessProtocol": ("connection_made", "connection_lost", "pause_writing",
-                           "resume_writing", "pipe_data_received", "pipe_connection_lost",
-                           "process_exited"),
+    "Protocol": (
+        "connection_made",
+        "connection_lost",
+        "pause_writing",
+        "resume_writing",
+        "data_received",
+        "eof_received",
+    ),
+    "BufferedProtocol": (
+        "connection_made",
+        "connection_lost",
+        "pause_writing",
+        "resume_writing",
+        "get_buffer",
+        "buffer_updated",
+        "eof_received",
+    ),
+    "DatagramProtocol": (
+        "connection_made",
+        "connection_lost",
+        "pause_writing",
+        "resume_writing",
+        "datagram_received",
+        "error_received",
+    ),
+    "SubprocessProtocol": (
+        "connection_made",
+        "connection_lost",
+        "pause_writing",
+        "resume_writing",
+        "pipe_data_received",
+        "pipe_connection_lost",
+        "process_exited",
+    ),
 }
 _BASES = {
     "Protocol": asyncio.Protocol,
@@ -79,19 +104,28 @@ class MachineTrack:
                 if transition["to"] != "@same":  # "@same": the event leaves the state as it is
                     self.state = transition["to"]
                 return None
-        allowed = sorted({t["event"] for t in self.machine["transitions"]
-                          if self.state in ([t["from"]] if isinstance(t["from"], str) else t["from"])})
+        allowed = sorted(
+            {
+                t["event"]
+                for t in self.machine["transitions"]
+                if self.state in ([t["from"]] if isinstance(t["from"], str) else t["from"])
+            }
+        )
         seen = " -> ".join(["start"] + self.history)
-        return (f"state machine {self.name}: {event} is not allowed in state {self.state!r} "
-                f"(after {seen}); allowed here: {', '.join(allowed) or 'nothing'}")
+        return (
+            f"state machine {self.name}: {event} is not allowed in state {self.state!r} "
+            f"(after {seen}); allowed here: {', '.join(allowed) or 'nothing'}"
+        )
 
     def unfinished(self) -> str | None:
         if self.state in self.machine.get("final", []):
             return None
         seen = " -> ".join(["start"] + self.history)
-        return (f"state machine {self.name}: the case ended in state {self.state!r} "
-                f"(after {seen}); it must end in one of {self.machine.get('final', [])} "
-                f"({self.machine.get('unfinished', 'a connection was left open')})")
+        return (
+            f"state machine {self.name}: the case ended in state {self.state!r} "
+            f"(after {seen}); it must end in one of {self.machine.get('final', [])} "
+            f"({self.machine.get('unfinished', 'a connection was left open')})"
+        )
 
 
 class Watch:
@@ -101,10 +135,15 @@ class Watch:
         self.kind = kind
         self.label = label
         self.violations = violations
-        self.tracks = [MachineTrack(name, m) for name, m in machines.items()
-                       if kind in m.get("applies_to", [])]
-        self.checks = [(name, c) for name, m in machines.items() if kind in m.get("applies_to", [])
-                       for c in m.get("checks", [])]
+        self.tracks = [
+            MachineTrack(name, m) for name, m in machines.items() if kind in m.get("applies_to", [])
+        ]
+        self.checks = [
+            (name, c)
+            for name, m in machines.items()
+            if kind in m.get("applies_to", [])
+            for c in m.get("checks", [])
+        ]
 
     def event(self, name: str, args: tuple) -> None:
         for track in self.tracks:
@@ -117,7 +156,8 @@ class Watch:
                 if not _rule_holds(check["rule"], value):
                     self.violations.append(
                         f"{self.label}: state machine {machine_name}: {name} got {value!r:.80}, "
-                        f"which breaks the rule {check['rule']} ({check.get('why', '')})")
+                        f"which breaks the rule {check['rule']} ({check.get('why', '')})"
+                    )
 
     def finish(self) -> None:
         for track in self.tracks:
@@ -163,8 +203,13 @@ class ProtocolRegistry:
             "__doc__": f"A watched {kind}: subclass it in spec code.",
             # Read-only defaults, so a case can poll ``proto.received`` before the
             # first callback; the first callback gives each instance its own.
-            "events": (), "calls": (), "received": b"", "datagrams": (),
-            "pipe_data": types.MappingProxyType({}), "transport": None, "lost_exc": None,
+            "events": (),
+            "calls": (),
+            "received": b"",
+            "datagrams": (),
+            "pipe_data": types.MappingProxyType({}),
+            "transport": None,
+            "lost_exc": None,
         }
         for name in CALLBACKS[kind]:
             namespace[name] = _wrap(kind, name, getattr(base, name), registry)
@@ -176,8 +221,9 @@ class ProtocolRegistry:
 
         namespace["__init_subclass__"] = classmethod(__init_subclass__)
         if kind == "BufferedProtocol":
-            namespace["get_buffer"] = _wrap(kind, "get_buffer",
-                                            lambda self, sizehint: bytearray(65536), registry)
+            namespace["get_buffer"] = _wrap(
+                kind, "get_buffer", lambda self, sizehint: bytearray(65536), registry
+            )
         namespace["wait_for"] = _wait_for
         return type(kind, (base,), namespace)
 
@@ -234,6 +280,8 @@ async def _wait_for(self: Any, event: str, timeout: float = 5.0) -> None:
     while event not in self.__dict__.get("events", ()):
         if time.monotonic() > deadline:
             from_events = self.__dict__.get("events", [])
-            raise CaseFailure(f"{type(self).__name__}: {event} did not happen within "
-                                 f"{timeout * multiplier:.1f}s (events so far: {from_events})")
+            raise CaseFailure(
+                f"{type(self).__name__}: {event} did not happen within "
+                f"{timeout * multiplier:.1f}s (events so far: {from_events})"
+            )
         await asyncio.sleep(0.002)

@@ -24,8 +24,14 @@ from .. import __version__
 from ..paths import reference_dir
 from .model import Case, Markers
 
-_FINGERPRINT_SOURCES = ("load.py", "model.py", "yamlload.py", "schema.json", "inventory.py",
-                        "markers.py")
+_FINGERPRINT_SOURCES = (
+    "load.py",
+    "model.py",
+    "yamlload.py",
+    "schema.json",
+    "inventory.py",
+    "markers.py",
+)
 
 
 def _folder() -> Optional[Path]:
@@ -80,9 +86,15 @@ def rebuild(entry: dict, display_name: str, start: int) -> list[Case]:
     cases = []
     for i, raw in enumerate(entry["cases"]):
         markers = raw.pop("markers")
-        raw.update(file=display_name, order=start + i, quote=tuple(raw["quote"]),
-                   markers=Markers(python=tuple(markers["python"]),
-                                   platforms=tuple(tuple(p) for p in markers["platforms"]),
-                                   requires=tuple(markers["requires"])))
+        raw.update(
+            file=display_name,
+            order=start + i,
+            quote=tuple(raw["quote"]),
+            markers=Markers(
+                python=tuple(markers["python"]),
+                platforms=tuple(tuple(p) for p in markers["platforms"]),
+                requires=tuple(markers["requires"]),
+            ),
+        )
         cases.append(Case(**raw))
     return cases

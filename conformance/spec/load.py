@@ -46,7 +46,7 @@ def _inline_refs(node: Any, defs: dict) -> Any:
     if isinstance(node, dict):
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/$defs/") and len(node) == 1:
-            return _inline_refs(defs[ref[len("#/$defs/"):]], defs)
+            return _inline_refs(defs[ref[len("#/$defs/") :]], defs)
         return {k: _inline_refs(v, defs) for k, v in node.items() if k != "$defs"}
     if isinstance(node, list):
         return [_inline_refs(v, defs) for v in node]
@@ -115,9 +115,15 @@ def load_suite(roots: Path | list[Path] | None = None, *, check_semantics: bool 
     seen: dict[str, Case] = {}
     for case in cases:
         if case.id in seen:
-            problems.append(Problem(case.file, case.line, None,
-                                    f"duplicate case id {case.id!r} (also at {seen[case.id].file}:"
-                                    f"{seen[case.id].line})"))
+            problems.append(
+                Problem(
+                    case.file,
+                    case.line,
+                    None,
+                    f"duplicate case id {case.id!r} (also at {seen[case.id].file}:"
+                    f"{seen[case.id].line})",
+                )
+            )
         seen[case.id] = case
     if problems:
         raise UsageError(problems)
@@ -131,7 +137,9 @@ def _schema_problems(doc: Located) -> Iterable[Problem]:
     if not isinstance(doc.data, dict):
         yield doc.problem((), "a spec file must be a mapping with 'section' and 'apis'")
         return
-    errors = sorted(_validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        _validator().iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path))
+    )
     for error in errors:
         path = tuple(error.absolute_path)
         where = "/".join(map(str, path)) or "<top>"
@@ -151,35 +159,51 @@ def _semantic_problems(doc: Located, path: Path) -> Iterable[Problem]:
     data = doc.data
     section = data["section"]
     if section not in inventory.sections:
-        yield doc.problem(("section",), f"unknown section {section!r}; sections are those of "
-                                        "reference/api-inventory.yaml")
+        yield doc.problem(
+            ("section",),
+            f"unknown section {section!r}; sections are those of reference/api-inventory.yaml",
+        )
     elif path.stem != section:
-        yield doc.problem(("section",), f"section {section!r} belongs in {section}.yaml, "
-                                        f"not {path.name}")
+        yield doc.problem(
+            ("section",), f"section {section!r} belongs in {section}.yaml, not {path.name}"
+        )
     for api, api_body in data["apis"].items():
         api_path = ("apis", api)
         if inventory.section_of.get(api) != section:
             owner = inventory.section_of.get(api)
             hint = f" (it belongs to section {owner!r})" if owner else ""
-            yield doc.problem(api_path, f"{api!r} is not an inventory id of section {section!r}{hint}")
+            yield doc.problem(
+                api_path, f"{api!r} is not an inventory id of section {section!r}{hint}"
+            )
         yield from _marker_problems(doc, api_path, api_body)
         for clause_id, clause in api_body["clauses"].items():
             clause_path = api_path + ("clauses", clause_id)
             yield from _marker_problems(doc, clause_path, clause)
             for i, quote in enumerate(_quotes(clause["quote"])):
                 if normalize(quote) not in docs:
-                    qpath = clause_path + ("quote",) + ((i,) if isinstance(clause["quote"], list) else ())
-                    yield doc.problem(qpath, "quote is not verbatim from reference/asyncio-docs.txt: "
-                                             f"{normalize(quote)[:80]!r}")
+                    qpath = (
+                        clause_path
+                        + ("quote",)
+                        + ((i,) if isinstance(clause["quote"], list) else ())
+                    )
+                    yield doc.problem(
+                        qpath,
+                        "quote is not verbatim from reference/asyncio-docs.txt: "
+                        f"{normalize(quote)[:80]!r}",
+                    )
             resolution = clause.get("resolution") or {}
             for quote in _quotes(resolution.get("contradicts", [])):
                 if normalize(quote) not in docs:
-                    yield doc.problem(clause_path + ("resolution", "contradicts"),
-                                      f"contradicting quote is not verbatim: {normalize(quote)[:80]!r}")
+                    yield doc.problem(
+                        clause_path + ("resolution", "contradicts"),
+                        f"contradicting quote is not verbatim: {normalize(quote)[:80]!r}",
+                    )
             cases = clause.get("cases") or {}
             if clause["level"] == "precondition" and cases:
-                yield doc.problem(clause_path + ("cases",),
-                                  "precondition clauses bind the caller and have no cases")
+                yield doc.problem(
+                    clause_path + ("cases",),
+                    "precondition clauses bind the caller and have no cases",
+                )
             if clause["level"] != "precondition" and not cases:
                 yield doc.problem(clause_path, "a clause needs at least one case")
             for case_id, case in cases.items():
@@ -203,16 +227,22 @@ def _case_problems(doc: Located, at: tuple, case: dict) -> Iterable[Problem]:
     for offset, text in enumerate(case["code"].splitlines()):
         found = _UNWATCHED_PROTOCOL.search(text)
         if found:
-            yield Problem(doc.file, line + offset, found.start() + 1,
-                          f"use the watched {found.group(0)[len('asyncio.'):]} in scope, not "
-                          f"{found.group(0)}: the state machines must see every callback")
+            yield Problem(
+                doc.file,
+                line + offset,
+                found.start() + 1,
+                f"use the watched {found.group(0)[len('asyncio.') :]} in scope, not "
+                f"{found.group(0)}: the state machines must see every callback",
+            )
     expects = [(at + ("expect",), case.get("expect") or {})]
     for i, row in enumerate(case.get("params") or []):
         expects.append((at + ("params", i, "expect"), row.get("expect") or {}))
         yield from _marker_problems(doc, at + ("params", i), row)
         clash = _RESERVED_PARAM_NAMES & set(row)
         if clash:
-            yield doc.problem(at + ("params", i), f"parameter names shadow helpers: {sorted(clash)}")
+            yield doc.problem(
+                at + ("params", i), f"parameter names shadow helpers: {sorted(clash)}"
+            )
     ids = [row["id"] for row in case.get("params") or []]
     if len(ids) != len(set(ids)):
         yield doc.problem(at + ("params",), "parameter row ids must be unique")
@@ -220,8 +250,11 @@ def _case_problems(doc: Located, at: tuple, case: dict) -> Iterable[Problem]:
         try:
             json.dumps(value)
         except (TypeError, ValueError) as exc:
-            yield doc.problem(where, f"values must be plain data (str, int, float, bool, null, "
-                                     f"lists, mappings), because cases travel as JSON: {exc}")
+            yield doc.problem(
+                where,
+                f"values must be plain data (str, int, float, bool, null, "
+                f"lists, mappings), because cases travel as JSON: {exc}",
+            )
     for where, expect in expects:
         for name in _type_names(expect):
             try:
@@ -248,30 +281,51 @@ def _expand(doc: Located, start: int) -> list[Case]:
     section = doc.data["section"]
     out: list[Case] = []
     for api, api_body in doc.data["apis"].items():
-        api_markers = Markers().merged(api_body.get("python"), api_body.get("platforms"),
-                                       api_body.get("requires"))
+        api_markers = Markers().merged(
+            api_body.get("python"), api_body.get("platforms"), api_body.get("requires")
+        )
         for clause_id, clause in api_body["clauses"].items():
             clause_path = ("apis", api, "clauses", clause_id)
-            markers = api_markers.merged(clause.get("python"), clause.get("platforms"),
-                                         clause.get("requires"))
+            markers = api_markers.merged(
+                clause.get("python"), clause.get("platforms"), clause.get("requires")
+            )
             common = {
-                "api": api, "section": section, "clause": f"{api}/{clause_id}",
-                "level": clause["level"], "quote": tuple(_quotes(clause["quote"])),
-                "file": doc.file, "resolution": clause.get("resolution"), "note": clause.get("note"),
+                "api": api,
+                "section": section,
+                "clause": f"{api}/{clause_id}",
+                "level": clause["level"],
+                "quote": tuple(_quotes(clause["quote"])),
+                "file": doc.file,
+                "resolution": clause.get("resolution"),
+                "note": clause.get("note"),
             }
             if clause["level"] == "precondition":
-                out.append(Case(id=f"{api}/{clause_id}", line=doc.where(clause_path)[0] or 1,
-                                order=start + len(out), markers=markers, **common))
+                out.append(
+                    Case(
+                        id=f"{api}/{clause_id}",
+                        line=doc.where(clause_path)[0] or 1,
+                        order=start + len(out),
+                        markers=markers,
+                        **common,
+                    )
+                )
                 continue
             for case_id, case in (clause.get("cases") or {}).items():
                 at = clause_path + ("cases", case_id)
-                case_markers = markers.merged(case.get("python"), case.get("platforms"),
-                                              case.get("requires"))
-                code_line = doc.block_starts.get(at + ("code",)) or doc.where(at + ("code",))[0] or 1
+                case_markers = markers.merged(
+                    case.get("python"), case.get("platforms"), case.get("requires")
+                )
+                code_line = (
+                    doc.block_starts.get(at + ("code",)) or doc.where(at + ("code",))[0] or 1
+                )
                 base = dict(
-                    common, code=case["code"], code_line=code_line, mode=case.get("mode", "async"),
+                    common,
+                    code=case["code"],
+                    code_line=code_line,
+                    mode=case.get("mode", "async"),
                     timeout=float(case.get("timeout", DEFAULT_TIMEOUT)),
-                    capture_handler=case.get("capture_handler", True), markers=case_markers,
+                    capture_handler=case.get("capture_handler", True),
+                    markers=case_markers,
                     env=dict(case.get("env") or {}),
                 )
                 rows = case.get("params") or [None]
@@ -284,11 +338,19 @@ def _expand(doc: Located, start: int) -> list[Case]:
                     if row is not None:
                         expect.update(row.get("expect") or {})
                         params = {k: v for k, v in row.items() if k not in _ROW_KEYS}
-                        row_markers = case_markers.merged(row.get("python"), row.get("platforms"),
-                                                          row.get("requires"))
+                        row_markers = case_markers.merged(
+                            row.get("python"), row.get("platforms"), row.get("requires")
+                        )
                         case_full_id += f"[{row['id']}]"
                         line = doc.where(at + ("params", i))[0] or line
-                    out.append(Case(id=case_full_id, line=line, order=start + len(out),
-                                    params=params, expect=expect,
-                                    **dict(base, markers=row_markers)))
+                    out.append(
+                        Case(
+                            id=case_full_id,
+                            line=line,
+                            order=start + len(out),
+                            params=params,
+                            expect=expect,
+                            **dict(base, markers=row_markers),
+                        )
+                    )
     return out

@@ -88,11 +88,23 @@ class Case:
     def to_wire(self) -> dict:
         """A JSON-able form, for workers and reproducers."""
         return {
-            "id": self.id, "api": self.api, "section": self.section, "clause": self.clause,
-            "level": self.level, "quote": list(self.quote), "file": self.file, "line": self.line,
-            "order": self.order, "code": self.code, "code_line": self.code_line, "mode": self.mode,
-            "params": self.params, "expect": self.expect, "timeout": self.timeout,
-            "capture_handler": self.capture_handler, "env": self.env,
+            "id": self.id,
+            "api": self.api,
+            "section": self.section,
+            "clause": self.clause,
+            "level": self.level,
+            "quote": list(self.quote),
+            "file": self.file,
+            "line": self.line,
+            "order": self.order,
+            "code": self.code,
+            "code_line": self.code_line,
+            "mode": self.mode,
+            "params": self.params,
+            "expect": self.expect,
+            "timeout": self.timeout,
+            "capture_handler": self.capture_handler,
+            "env": self.env,
         }
 
 
@@ -117,6 +129,9 @@ class Suite:
 
         Either filter is off when empty.
         """
-        return [c for c in self.cases
-                if (not patterns or any(p in c.id for p in patterns))
-                and (not sections or c.section in sections)]
+        return [
+            c
+            for c in self.cases
+            if (not patterns or any(p in c.id for p in patterns))
+            and (not sections or c.section in sections)
+        ]

@@ -89,24 +89,38 @@ def _build(loader: Any, node: yaml.Node, path: tuple, doc: Located) -> Any:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise UsageError(
-                    Problem(doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                            "merge keys (<<) are not supported in specs")
+                    Problem(
+                        doc.file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        "merge keys (<<) are not supported in specs",
+                    )
                 )
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise UsageError(
-                    Problem(doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                            "mapping keys must be scalars")
+                    Problem(
+                        doc.file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        "mapping keys must be scalars",
+                    )
                 )
             if key in result:
                 raise UsageError(
-                    Problem(doc.file, key_node.start_mark.line + 1, key_node.start_mark.column + 1,
-                            f"duplicate key {key!r}")
+                    Problem(
+                        doc.file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        f"duplicate key {key!r}",
+                    )
                 )
             result[key] = _build(loader, value_node, path + (key,), doc)
             # Point at the key, which is where a reader looks for "this entry".
-            doc.positions[path + (key,)] = (key_node.start_mark.line + 1,
-                                            key_node.start_mark.column + 1)
+            doc.positions[path + (key,)] = (
+                key_node.start_mark.line + 1,
+                key_node.start_mark.column + 1,
+            )
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, path + (i,), doc) for i, item in enumerate(node.value)]
