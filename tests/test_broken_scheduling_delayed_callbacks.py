@@ -40,11 +40,11 @@ CASES = {
     ),
     "millisecond_clock_loop": (
         ["loop.time/"],
-        ["loop.time/monotonic/advances-in-seconds"],
+        ["loop.time/tracks-real-time/advances-in-seconds"],
     ),
     "jittery_clock_loop": (
-        ["loop.time/monotonic/"],
-        ["loop.time/monotonic/successive-reads", "loop.time/monotonic/advances-in-seconds"],
+        ["loop.time/monotonic/", "loop.time/tracks-real-time/"],
+        ["loop.time/monotonic/successive-reads", "loop.time/tracks-real-time/advances-in-seconds"],
     ),
 }
 
