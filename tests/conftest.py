@@ -32,9 +32,9 @@ def conformance_run(tmp_path: Path) -> Callable[..., tuple[int, dict]]:
     "-k", "loop.call_soon/")``.
     """
 
-    def runner(loop: str, *args: str) -> tuple[int, dict]:
+    def runner(loop: str, *args: str, timeout: float = 600) -> tuple[int, dict]:
         out = tmp_path / "results.json"
-        proc = run_cli("run", "--loop", loop, "--json", str(out), "-q", *args)
+        proc = run_cli("run", "--loop", loop, "--json", str(out), "-q", *args, timeout=timeout)
         if not out.exists():
             raise AssertionError(
                 f"no results written (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
