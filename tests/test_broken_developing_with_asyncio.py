@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import outcomes
+from .broken_checks import assert_cases_fail, assert_cases_pass_on_asyncio, spec_args
 
 SPECS = ["specs/developing-with-asyncio.yaml", "specs/debug-mode.yaml"]
 BROKEN = "tests.broken.developing_with_asyncio_loops"
@@ -45,40 +45,23 @@ HANGS = {
 }
 
 
-def _selection(ids: list[str]) -> list[str]:
-    args = []
-    for spec in SPECS:
-        args += ["--specs", spec]
-    for case_id in ids:
-        args += ["-k", case_id]
-    return args
-
-
 @pytest.mark.parametrize("factory", sorted(CASES))
 def test_broken_loop_fails_its_cases(conformance_run, factory: str) -> None:
     failing = CASES[factory]
-    code, results = conformance_run(f"{BROKEN}:{factory}", *_selection(failing))
-    seen = outcomes(results)
-    assert code == 1
-    for case_id in failing:
-        assert seen.get(case_id) == "fail", (case_id, seen.get(case_id))
+    code, results = conformance_run(f"{BROKEN}:{factory}", *spec_args(SPECS, failing))
+    assert_cases_fail(code, results, failing)
 
 
 @pytest.mark.parametrize("factory", sorted(HANGS))
 def test_loop_without_wakeup_hangs(conformance_run, factory: str) -> None:
     failing = HANGS[factory]
-    code, results = conformance_run(f"{BROKEN}:{factory}", *_selection(failing))
-    seen = outcomes(results)
-    assert code == 1
-    for case_id in failing:
-        assert seen.get(case_id) in ("fail", "timeout"), (case_id, seen.get(case_id))
+    code, results = conformance_run(f"{BROKEN}:{factory}", *spec_args(SPECS, failing))
+    assert_cases_fail(code, results, failing, allowed=("fail", "timeout"))
 
 
 def test_the_same_cases_pass_on_asyncio(conformance_run) -> None:
     failing = sorted(
         {case_id for table in (CASES, HANGS) for ids in table.values() for case_id in ids}
     )
-    code, results = conformance_run("asyncio", *_selection(failing))
-    seen = outcomes(results)
-    assert set(failing) <= seen.keys()
-    assert code == 0, {k: v for k, v in seen.items() if v not in ("pass", "skip", "xfail")}
+    code, results = conformance_run("asyncio", *spec_args(SPECS, failing))
+    assert_cases_pass_on_asyncio(code, results, failing, require_pass=False)

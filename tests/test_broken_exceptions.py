@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import outcomes
+from .broken_checks import assert_fail_on_broken_pass_on_asyncio, spec_args
 
 BROKEN = "tests.broken.exceptions_loops"
 
@@ -26,9 +26,5 @@ CASES = {
 @pytest.mark.parametrize("factory", sorted(CASES))
 def test_broken_loop_fails_the_cases(conformance_run, factory: str) -> None:
     ids = CASES[factory]
-    selection = [arg for case_id in ids for arg in ("-k", case_id)]
-    _, results = conformance_run(f"{BROKEN}:{factory}", "--loop", "asyncio", *selection)
-    broken, stdlib = outcomes(results, 0), outcomes(results, 1)
-    for case_id in ids:
-        assert broken.get(case_id) == "fail", (factory, case_id, broken.get(case_id))
-        assert stdlib.get(case_id) == "pass", ("asyncio", case_id, stdlib.get(case_id))
+    _, results = conformance_run(f"{BROKEN}:{factory}", "--loop", "asyncio", *spec_args((), ids))
+    assert_fail_on_broken_pass_on_asyncio(results, factory, ids)

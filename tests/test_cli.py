@@ -162,11 +162,18 @@ def test_every_inventory_id_has_a_must_or_compat_case_that_runs_on_linux() -> No
     rows = [json.loads(line) for line in run_cli("list-specs", "--json").stdout.splitlines()]
 
     def runs_on_linux(row: dict) -> bool:
-        return all(any(p in ("linux", "unix") for p in alternatives)
-                   for alternatives in row.get("platforms", []))
+        return all(
+            any(p in ("linux", "unix") for p in alternatives)
+            for alternatives in row.get("platforms", [])
+        )
 
     inventory = load_inventory()
-    missing = [api for apis in inventory.sections.values() for api in apis
-               if not any(r["api"] == api and r["level"] in ("must", "compat") and runs_on_linux(r)
-                          for r in rows)]
+    missing = [
+        api
+        for apis in inventory.sections.values()
+        for api in apis
+        if not any(
+            r["api"] == api and r["level"] in ("must", "compat") and runs_on_linux(r) for r in rows
+        )
+    ]
     assert not missing

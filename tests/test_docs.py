@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT, run_cli
 
 
@@ -26,12 +28,13 @@ def test_reference_documents_match_shared_copy() -> None:
         assert ours == (shared / name).read_bytes(), f"specs/reference/{name} differs from shared/"
 
 
-def test_ruff_is_clean() -> None:
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
+def test_ruff_is_clean(command: list[str]) -> None:
     import subprocess
     import sys
 
     proc = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "."], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "ruff", *command, "."], cwd=ROOT, capture_output=True, text=True
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
