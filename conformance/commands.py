@@ -214,8 +214,14 @@ def cmd_repro(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def cmd_matrix(args: argparse.Namespace, argv: list[str]) -> int:
-    from .reports import write_reports
-    from .reports.matrix import merge_results, render_matrix_markdown, replace_between_markers
+    from .reports.html import write_html
+    from .reports.matrix import (
+        compact_matrix,
+        merge_results,
+        render_matrix_markdown,
+        replace_between_markers,
+        write_matrix_json,
+    )
 
     try:
         matrix = merge_results(_load_results(p) for p in args.results)
@@ -223,7 +229,8 @@ def cmd_matrix(args: argparse.Namespace, argv: list[str]) -> int:
         raise UsageError(str(exc)) from None
     out = args.output_dir
     out.mkdir(parents=True, exist_ok=True)
-    write_reports(matrix, json_path=out / "matrix.json", html_path=out / "matrix.html")
+    write_matrix_json(compact_matrix(matrix), out / "matrix.json")
+    write_html(matrix, out / "matrix.html", compact=True)
     table = render_matrix_markdown(matrix)
     (out / "matrix.md").write_text("# Compatibility matrix\n\n" + table, encoding="utf-8")
     if args.readme:

@@ -1,13 +1,20 @@
 """Regenerate the published compatibility matrix in reports/matrix/.
 
-    python scripts/build_matrix.py [--pythons 3.9 3.10 3.11 3.12 3.13] [--jobs 2]
+    python scripts/build_matrix.py [--pythons 3.9 ... 3.13] [--loops NAME ...]
+                                   [--jobs N] [--fresh] [--merge-only]
 
 For each Python found (pyenv's, or pythonX.Y on PATH) it makes a virtualenv
 under .matrix/, installs the project, then each adapter in adapters/ on its
-own (a loop that does not install on that Python is simply absent there), runs
-every installed loop with its expectations file, and finally merges the
-results into reports/matrix/{matrix.json,matrix.html,matrix.md} and the
-README's summary table. Also available as ``tox -e matrix``.
+own (a loop that does not install on that Python is simply absent there). It
+runs each loop in its own ``asyncio-conformance run`` with that loop's
+expectations file, writing .matrix/results/py<X.Y>-<loop>.json, and finally
+merges every results file there into reports/matrix/{matrix.json,matrix.html,
+matrix.md} and the README's summary table. Also available as ``tox -e matrix``.
+
+One file per (Python, loop) makes the build resumable: a results file that
+already exists is reused unless --fresh is given, so after fixing one loop's
+expectations, ``--loops rloop --fresh`` re-runs only that loop (a full rloop
+run takes minutes because it leaves its peers waiting for their timeouts).
 """
 
 from __future__ import annotations
@@ -18,10 +25,12 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / ".matrix"
+RESULTS = WORK / "results"
 DEFAULT_PYTHONS = ("3.9", "3.10", "3.11", "3.12", "3.13")
 BUNDLED_LOOPS = ("asyncio", "reference")
 
@@ -33,7 +42,7 @@ def find_python(version: str) -> str | None:
     return shutil.which(f"python{version}")
 
 
-def adapters() -> list[Path]:
+def adapter_folders() -> list[Path]:
     return sorted(p for p in (ROOT / "adapters").iterdir() if (p / "pyproject.toml").is_file())
 
 
@@ -45,76 +54,93 @@ def build_env(version: str, python: str) -> Path:
     return env
 
 
-def install_adapters(env: Path) -> list[tuple[str, Path]]:
-    installed = []
-    for folder in adapters():
+def install_adapters(env: Path, wanted: set[str] | None) -> dict[str, Path]:
+    """Adapter name -> its expectations file, for those that install here."""
+    installed = {}
+    for folder in adapter_folders():
+        if wanted is not None and folder.name not in wanted:
+            continue
         proc = subprocess.run(
             [str(env / "bin" / "pip"), "install", "-q", "-e", str(folder)],
             capture_output=True,
             text=True,
         )
         if proc.returncode == 0:
-            installed.append((folder.name, folder / "expectations.yaml"))
+            installed[folder.name] = folder / "expectations.yaml"
         else:
             print(f"  {folder.name}: does not install here; left out", file=sys.stderr)
     return installed
 
 
-def run_env(env: Path, version: str, loops: list[tuple[str, Path]], jobs: int) -> Path:
-    out = WORK / f"results-py{version}.json"
-    command = [
-        str(env / "bin" / "asyncio-conformance"),
-        "run",
-        "-q",
-        "-j",
-        str(jobs),
-        "--json",
-        str(out),
-    ]
-    for name in BUNDLED_LOOPS:
-        command += ["--loop", name]
-    for name, expectations in loops:
-        command += ["--loop", name]
-        if expectations.is_file():
-            command += ["--expectations", str(expectations)]
-    print("  " + " ".join(command[1:]))
-    subprocess.run(command, check=False)  # a failing gate is still a matrix entry
+def run_loop(env: Path, version: str, loop: str, expectations: Path | None, jobs: int) -> Path:
+    out = RESULTS / f"py{version}-{loop}.json"
+    partial = out.with_suffix(".partial.json")
+    command = [str(env / "bin" / "asyncio-conformance"), "run", "-q", "-j", str(jobs)]
+    command += ["--loop", loop, "--json", str(partial)]
+    if expectations is not None and expectations.is_file():
+        command += ["--expectations", str(expectations.relative_to(ROOT))]
+    started = time.monotonic()
+    # A failing gate (exit 1) is still a matrix entry; only a run that wrote
+    # nothing (exit 2, a crash of the tool itself) is not.
+    proc = subprocess.run(command, cwd=ROOT, check=False)
+    took = time.monotonic() - started
+    if partial.exists():
+        partial.replace(out)
+    verdict = {0: "gate pass", 1: "GATE FAIL"}.get(proc.returncode, f"exit {proc.returncode}")
+    print(f"  Python {version} {loop}: {verdict} in {took:.0f} s", flush=True)
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pythons", nargs="+", default=list(DEFAULT_PYTHONS))
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    args = parser.parse_args()
-    WORK.mkdir(exist_ok=True)
-    results = []
-    for version in args.pythons:
-        python = find_python(version)
-        if python is None:
-            print(f"Python {version}: not found; skipped", file=sys.stderr)
-            continue
-        print(f"Python {version} ({python})")
-        env = build_env(version, python)
-        loops = install_adapters(env)
-        results.append(run_env(env, version, loops, args.jobs))
-    existing = [str(p) for p in results if p.exists()]
-    if not existing:
-        print("no results: nothing to merge", file=sys.stderr)
-        return 1
+def merge(paths: list[Path]) -> int:
     return subprocess.run(
         [
             sys.executable,
             "-m",
             "conformance",
             "matrix",
-            *existing,
+            *map(str, paths),
             "--output-dir",
             str(ROOT / "reports" / "matrix"),
             "--readme",
             str(ROOT / "README.md"),
-        ]
+        ],
+        cwd=ROOT,
     ).returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pythons", nargs="+", default=list(DEFAULT_PYTHONS))
+    parser.add_argument("--loops", nargs="+", help="only these loops (default: all)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--fresh", action="store_true", help="re-run even where results exist")
+    parser.add_argument("--merge-only", action="store_true", help="only merge existing results")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    wanted = set(args.loops) if args.loops else None
+    if not args.merge_only:
+        for version in args.pythons:
+            python = find_python(version)
+            if python is None:
+                print(f"Python {version}: not found; skipped", file=sys.stderr)
+                continue
+            print(f"Python {version} ({python})", flush=True)
+            env = build_env(version, python)
+            loops: dict[str, Path | None] = {
+                name: None for name in BUNDLED_LOOPS if wanted is None or name in wanted
+            }
+            loops.update(install_adapters(env, wanted))
+            for loop, expectations in loops.items():
+                if (RESULTS / f"py{version}-{loop}.json").exists() and not args.fresh:
+                    print(f"  Python {version} {loop}: results exist; reused")
+                    continue
+                run_loop(env, version, loop, expectations, args.jobs)
+    existing = sorted(RESULTS.glob("py*-*.json"))
+    existing = [p for p in existing if not p.name.endswith(".partial.json")]
+    if not existing:
+        print("no results: nothing to merge", file=sys.stderr)
+        return 1
+    return merge(existing)
 
 
 if __name__ == "__main__":

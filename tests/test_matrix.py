@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from conformance.reports import load_results
 from conformance.reports.matrix import (
+    compact_matrix,
     merge_results,
     render_matrix_markdown,
     replace_between_markers,
+    write_matrix_json,
 )
 
 from .conftest import run_cli
@@ -89,3 +92,53 @@ def test_matrix_command_writes_three_files(tmp_path: Path) -> None:
         "matrix.md",
     ]
     assert "x (Python 3.12)" in (tmp_path / "out" / "matrix.html").read_text()
+    matrix = json.loads((tmp_path / "out" / "matrix.json").read_text())
+    assert matrix["kind"] == "matrix"
+    assert [c["name"] for c in matrix["columns"]] == ["x (Python 3.11)", "x (Python 3.12)"]
+    assert matrix["cases"][0]["outcomes"] == ["pass", "fail"]
+
+
+def test_matrix_json_is_refused_where_results_are_expected(tmp_path: Path) -> None:
+    # Feeding the published matrix back into report/diff/matrix is an easy
+    # mistake; it must be a clear usage error, not a KeyError deep in a writer.
+    a = tmp_path / "a.json"
+    a.write_text(json.dumps(document("3.11.7", {"x": ["pass"]})))
+    assert run_cli("matrix", str(a), "--output-dir", str(tmp_path / "out")).returncode == 0
+    proc = run_cli(
+        "report", str(tmp_path / "out" / "matrix.json"), "--html", str(tmp_path / "r.html")
+    )
+    assert proc.returncode == 2
+    assert "matrix.json" in proc.stderr and "compatibility matrix" in proc.stderr
+    assert not (tmp_path / "r.html").exists()
+
+
+def test_compact_matrix_has_one_outcome_per_column_and_each_note_once(tmp_path: Path) -> None:
+    merged = merge_results(
+        [
+            document("3.11.7", {"x": ["fail", "pass"], "y": ["fail", "pass"]}),
+            document("3.12.1", {"x": ["pass"]}),
+        ]
+    )
+    for run in merged["runs"]:
+        for case in run["cases"]:
+            if case["outcome"] == "fail":
+                case["message"] = "same\nreason"
+    matrix = compact_matrix(merged)
+    assert [c["name"] for c in matrix["columns"]] == [
+        "x (Python 3.11)",
+        "x (Python 3.12)",
+        "y (Python 3.11)",
+    ]
+    assert matrix["environment"]["pythons"] == ["3.11.7", "3.12.1"]
+    rows = {row["id"]: row for row in matrix["cases"]}
+    assert rows["a/b/c0"]["outcomes"] == ["fail", "pass", "fail"]
+    assert rows["a/b/c1"]["outcomes"] == ["pass", None, "pass"]
+    assert matrix["notes"] == ["same reason"]
+    assert rows["a/b/c0"]["notes"] == [0, None, 0]
+    assert "notes" not in rows["a/b/c1"]  # nothing to say: all passed
+
+    path = tmp_path / "matrix.json"
+    write_matrix_json(matrix, path)
+    assert json.loads(path.read_text()) == json.loads(json.dumps(matrix))
+    with pytest.raises(ValueError, match="compatibility matrix"):
+        load_results(path)

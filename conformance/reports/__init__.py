@@ -73,6 +73,11 @@ def load_results(path: PathArg) -> dict:
         raise ValueError(
             f"{name}: unsupported results schema {data['schema']!r}; this version reads schema {SCHEMA}"
         )
+    if data.get("kind") == "matrix":
+        raise ValueError(
+            f"{name}: this is a compatibility matrix (written by 'matrix'), not one run's "
+            "results; pass the per-Python results files it was made from"
+        )
     if not isinstance(data.get("runs"), list):
         raise ValueError(f"{name}: 'runs' must be a list")
     return data

@@ -172,8 +172,15 @@ def _group_cell(cases: list[Mapping[str, Any]], level: str) -> dict[str, Any]:
     return {"cls": f"o-{worst}", "sym": sym, "title": title}
 
 
-def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn a results dict into the plain data the template lays out."""
+def build_view(results: Mapping[str, Any], *, compact: bool = False) -> dict[str, Any]:
+    """Turn a results dict into the plain data the template lays out.
+
+    ``compact`` is for the published matrix (~30 runs): a case cell keeps its
+    outcome (as a symbol) and a short title but no inline message, and the
+    search box matches case ids, clauses and sections but not messages. That
+    keeps a page of ~30 runs to a few megabytes.
+    """
+    message_limit, reason_limit = (100, 100) if compact else (300, 200)
     results = clean_tree(results)
     runs = results.get("runs") or []
     env = results.get("environment") or {}
@@ -259,8 +266,9 @@ def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
                 continue
             outcome = str(case.get("outcome"))
             outcomes.add(outcome)
-            message = one_line(case.get("message"), 300)
-            texts.append(message)
+            message = one_line(case.get("message"), message_limit)
+            if not compact:
+                texts.append(message)
             anchor = None
             if outcome in BAD_OUTCOMES:
                 anchor = f"f{li}-{len(failures)}"
@@ -274,7 +282,7 @@ def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
                     else None,
                     "flaky": bool(case.get("flaky")),
                     "anchor": anchor,
-                    "reason": one_line((case.get("expected") or {}).get("reason"), 200),
+                    "reason": one_line((case.get("expected") or {}).get("reason"), reason_limit),
                 }
             )
         case_rows.append(
@@ -331,6 +339,7 @@ def build_view(results: Mapping[str, Any]) -> dict[str, Any]:
         "environment": _environment_rows(env),
         "loops": loops,
         "multi": n_loops > 1,
+        "compact": compact,
         "sections": section_rows,
         "clause_groups": clause_groups,
         "n_clauses": sum(len(g["rows"]) for g in clause_groups),
@@ -385,12 +394,12 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(results: Mapping[str, Any]) -> str:
-    """Return the HTML report for ``results`` as a string."""
+def render_html(results: Mapping[str, Any], *, compact: bool = False) -> str:
+    """Return the HTML report for ``results`` as a string (see :func:`build_view`)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(view=build_view(results), symbols=SYMBOLS)
+    return template.render(view=build_view(results, compact=compact), symbols=SYMBOLS)
 
 
-def write_html(results: Mapping[str, Any], path: Path) -> None:
+def write_html(results: Mapping[str, Any], path: Path, *, compact: bool = False) -> None:
     """Write the HTML report for ``results`` to ``path`` atomically."""
-    atomic_write_text(path, render_html(results))
+    atomic_write_text(path, render_html(results, compact=compact))

@@ -1,18 +1,25 @@
 """The published compatibility matrix: several results files, one view.
 
-Each input is a results document from one Python version (one ``run`` with
-several loops). The matrix is itself a results document whose runs are named
-``loop (Python X.Y)``, so the HTML report's matrix view, the JUnit writer and
-``diff`` all work on it unchanged. A Markdown table (loops by Python versions)
-summarizes it for the README.
+Each input is a results document from one Python version (one ``run`` with one
+or several loops). :func:`merge_results` makes one results document whose runs
+are named ``loop (Python X.Y)``, so the HTML report's matrix view works on it
+unchanged. That document is far too big to publish (every message, traceback
+and expectation reason of ~30 runs: tens of megabytes), so the JSON that is
+committed is :func:`compact_matrix`'s: one row per case with one outcome per
+column, and each distinct note (expectation reason, failure or skip message)
+stored once (docs/results-format.md, "The matrix document"). A Markdown table
+(loops by Python versions) summarizes it for the README.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any, Iterable, Mapping
 
-from .stats import conformance, format_percent
+from ._atomic import atomic_write_text
+from ._text import one_line
+from .stats import conformance, format_percent, gate
 
 MATRIX_START = "<!-- matrix:start -->"
 MATRIX_END = "<!-- matrix:end -->"
@@ -32,7 +39,8 @@ def merge_results(documents: Iterable[Mapping[str, Any]]) -> dict:
     pythons = []
     for document in sorted(documents, key=lambda d: _version_key(d["environment"]["python"])):
         python = document["environment"]["python"]
-        pythons.append(python)
+        if python not in pythons:
+            pythons.append(python)
         for run in document["runs"]:
             run = copy.deepcopy(dict(run))
             loop = dict(run["loop"])
@@ -46,6 +54,113 @@ def merge_results(documents: Iterable[Mapping[str, Any]]) -> dict:
     )
     merged["runs"].sort(key=lambda r: (r["loop"]["base_name"], _version_key(r["loop"]["python"])))
     return merged
+
+
+#: ``kind`` of the compact document, so that readers of results files can tell it apart.
+MATRIX_KIND = "matrix"
+#: Notes longer than this are cut: the matrix says why in a line, the loop's own
+#: report (or ``repro``) has the whole story.
+NOTE_LIMIT = 400
+
+
+def _note(case: Mapping[str, Any]) -> str:
+    """The one line worth keeping about a case: why it did not pass, or what it observed."""
+    outcome = case.get("outcome")
+    reason = (case.get("expected") or {}).get("reason")
+    if outcome in ("xfail", "xpass") and reason:
+        return one_line(reason, NOTE_LIMIT)
+    if case.get("observed") is not None:
+        # impl-defined: what each loop chose is the point of the case, pass or not.
+        return one_line(f"observed: {case['observed']}", NOTE_LIMIT)
+    if outcome == "pass":
+        return ""
+    return one_line(case.get("message"), NOTE_LIMIT)
+
+
+def compact_matrix(merged: Mapping[str, Any]) -> dict:
+    """The publishable form of :func:`merge_results`' document.
+
+    Columns are the merged runs (loop and Python), in the same order; each case
+    row has one outcome per column (``None`` where that run lacks the case) and,
+    when any column has something to say, a parallel list of indexes into
+    ``notes``.
+    """
+    runs = list(merged["runs"])
+    columns = []
+    for run in runs:
+        loop = run["loop"]
+        columns.append(
+            {
+                "name": loop["name"],
+                "loop": loop.get("base_name", loop["name"]),
+                "version": str(loop.get("version", "")),
+                "factory": loop.get("factory", ""),
+                "python": loop.get("python", ""),
+                "gate": gate(run),
+                "summary": run.get("summary", {}),
+                "expectations": run.get("expectations", {"files": [], "stale": []}),
+            }
+        )
+    notes: list[str] = []
+    note_index: dict[str, int] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    for column, run in enumerate(runs):
+        for case in run.get("cases", []):
+            row = rows.get(case["id"])
+            if row is None:
+                row = {
+                    key: case.get(key)
+                    for key in ("id", "api", "section", "clause", "level", "quote")
+                }
+                row["outcomes"] = [None] * len(runs)
+                row["notes"] = [None] * len(runs)
+                rows[case["id"]] = row
+            row["outcomes"][column] = case.get("outcome")
+            text = _note(case)
+            if text:
+                if text not in note_index:
+                    note_index[text] = len(notes)
+                    notes.append(text)
+                row["notes"][column] = note_index[text]
+    for row in rows.values():
+        if all(n is None for n in row["notes"]):
+            del row["notes"]
+    return {
+        "schema": merged.get("schema", 1),
+        "kind": MATRIX_KIND,
+        "tool": merged.get("tool", {}),
+        "environment": {
+            key: merged["environment"].get(key)
+            for key in ("platform", "platform_detail", "machine", "implementation")
+            if merged["environment"].get(key) is not None
+        }
+        | {"pythons": merged["environment"].get("matrix_pythons", [])},
+        "columns": columns,
+        "notes": notes,
+        "cases": list(rows.values()),
+    }
+
+
+def write_matrix_json(matrix: Mapping[str, Any], path: Any) -> None:
+    """Write the compact matrix, one case per line, so that a regeneration's git
+    diff shows which cases changed rather than one enormous changed line."""
+    head = {key: value for key, value in matrix.items() if key not in ("notes", "cases")}
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = ["{"]
+    for key, value in head.items():
+        nested = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        lines.append(f"  {dump(key)}: {nested},")
+    lines.append('  "notes": [')
+    lines.append(",\n".join(f"    {dump(note)}" for note in matrix["notes"]))
+    lines.append("  ],")
+    lines.append('  "cases": [')
+    lines.append(",\n".join(f"    {dump(row)}" for row in matrix["cases"]))
+    lines.append("  ]")
+    lines.append("}")
+    atomic_write_text(path, "\n".join(lines) + "\n")
 
 
 def _version_key(version: str) -> tuple:
@@ -75,10 +190,13 @@ def render_matrix_markdown(matrix: Mapping[str, Any]) -> str:
                 cells.append("not installable")
                 continue
             tallies = conformance(run)
-            cells.append(
+            cell = (
                 f"{format_percent(tallies['must'].percent)} must, "
                 f"{format_percent(tallies['compat'].percent)} compat"
             )
+            if gate(run) != "pass":
+                cell += " (gate fails: deviations not in its expectations)"
+            cells.append(cell)
         lines.append(f"| {name} | {', '.join(versions[name])} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(

@@ -194,3 +194,33 @@ def test_many_cases_and_loops_render_compactly(make_case, make_run, make_results
     # Well under ~1 KiB per case for 6 loops keeps the page light enough to open.
     assert len(html) < 2000 * 1024
     assert html.count('class="case-row"') == 2000
+
+
+def test_compact_matrix_page_keeps_outcomes_and_reasons_but_not_inline_messages(
+    make_case, make_run, make_results
+):
+    # The published matrix has ~30 runs; compact mode must stay small while
+    # still saying, per cell, what happened and (in the title) why.
+    reason = "the loop's stop() is deferred by one iteration"
+    deviating = make_case(
+        "loop.stop/next-iteration/a",
+        "xfail",
+        message="expected fail: " + reason,
+        expected={"outcome": ["fail"], "reason": reason, "file": "e.yaml", "line": 3},
+    )
+    long_reason = "a deviation explained at length, " * 8
+    cases = [
+        make_case(
+            f"api.n{i // 30}/clause-{i // 3}/case-{i}",
+            "xfail" if i % 5 == 0 else "pass",
+            message="expected fail: " + long_reason if i % 5 == 0 else "",
+        )
+        for i in range(2000)
+    ]
+    runs = [make_run(f"loop{j}", [*cases, deviating]) for j in range(30)]
+    full = render_html(make_results(*runs))
+    compact = render_html(make_results(*runs), compact=True)
+    assert len(compact) < len(full) * 0.8
+    assert compact.count('class="case-row"') == 2001
+    assert f'title="xfail: expected fail: {reason}"' in compact.replace("&#39;", "'")
+    assert '<span class="msg">' not in compact
