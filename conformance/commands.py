@@ -49,21 +49,22 @@ def cmd_list_specs(args: argparse.Namespace, argv: list[str]) -> int:
 def cmd_list_loops(args: argparse.Namespace, argv: list[str]) -> int:
     from .adapters import available_adapters
 
-    for name, adapter in available_adapters().items():
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "name": name,
-                        "available": adapter is not None,
-                        **(adapter.describe() if adapter else {}),
-                    }
-                )
-            )
-        elif adapter is None:
-            print(f"{name:20} (not available here)")
-        else:
-            print(f"{name:20} {adapter.version:12} {adapter.factory}  {adapter.description}")
+    adapters = available_adapters()
+    if args.json:
+        for name, adapter in adapters.items():
+            described = adapter.describe() if adapter else {}
+            print(json.dumps({"name": name, "available": adapter is not None, **described}))
+        return EXIT_OK
+    rows = [
+        (name, adapter.version, adapter.factory, adapter.description)
+        if adapter is not None
+        else (name, "", "(not available here)", "")
+        for name, adapter in adapters.items()
+    ]
+    widths = [max((len(str(row[i])) for row in rows), default=0) for i in range(3)]
+    for row in rows:
+        cells = [str(cell).ljust(width) for cell, width in zip(row, widths)]
+        print("  ".join([*cells, str(row[3])]).rstrip())
     return EXIT_OK
 
 

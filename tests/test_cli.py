@@ -143,6 +143,19 @@ def test_list_loops_shows_the_builtin_adapters() -> None:
     assert {"asyncio", "asyncio-select", "asyncio-poll", "asyncio-epoll"} <= names
 
 
+def test_list_loops_lines_up_its_columns() -> None:
+    proc = run_cli("list-loops")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split()[0]: line for line in proc.stdout.splitlines()}
+    # The factory column starts at the same place whatever the name and version widths.
+    starts = {
+        rows["asyncio"].index("asyncio:new_event_loop"),
+        rows["asyncio-poll"].index("conformance.adapters.builtin:poll_loop"),
+        rows["reference"].index("reference_loop:new_event_loop"),
+    }
+    assert len(starts) == 1
+
+
 def test_python_dash_m_works() -> None:
     proc = run_cli("--version")
     assert proc.returncode == 0 and "asyncio-conformance" in proc.stdout
