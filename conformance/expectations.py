@@ -139,11 +139,26 @@ def load_expectations(path: Path | str, display: str | None = None) -> Expectati
     if problems:
         raise UsageError(problems)
     entries = []
+    unconditional: dict[str, int] = {}  # id -> line of the first entry without conditions
     for i, raw in enumerate(doc.data["expectations"]):
         if "python" in raw:
             error = parse_python_spec(raw["python"])
             if error:
                 raise UsageError(doc.problem(("expectations", i, "python"), error))
+        # The first matching entry wins, so a repeat of an unconditional entry's
+        # id can never apply: almost always a leftover from an edit, whose
+        # reason or outcome the author believes is in force.
+        earlier = unconditional.get(raw["id"])
+        if earlier is not None:
+            raise UsageError(
+                doc.problem(
+                    ("expectations", i, "id"),
+                    f"{raw['id']!r} can never apply: the entry at line {earlier} has the same "
+                    "id and no python/platforms condition, and the first matching entry wins",
+                )
+            )
+        if "python" not in raw and "platforms" not in raw:
+            unconditional[raw["id"]] = doc.where(("expectations", i))[0] or 1
         outcomes = raw["outcome"] if isinstance(raw["outcome"], list) else [raw["outcome"]]
         markers = Markers().merged(raw.get("python"), raw.get("platforms"), None)
         entries.append(

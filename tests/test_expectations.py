@@ -147,3 +147,35 @@ expectations:
 
     with pytest.raises(UsageError):
         load_expectations(bad)
+
+
+def test_an_entry_shadowed_by_an_unconditional_one_is_an_error(tmp_path: Path) -> None:
+    import pytest
+
+    from conformance.errors import UsageError
+
+    # A repeat with a condition is how one case gets different outcomes per Python.
+    load_expectations(
+        write(
+            tmp_path,
+            """\
+expectations:
+  - {id: "a/b/c", outcome: fail, python: ">=3.12", reason: a newer cause}
+  - {id: "a/b/c", outcome: fail, python: "<3.10", reason: an older cause}
+  - {id: "a/b/c", outcome: fail, reason: the rest}
+""",
+        )
+    )
+    shadowed = write(
+        tmp_path,
+        """\
+expectations:
+  - {id: "a/b/c", outcome: fail, reason: the first cause}
+  - {id: "a/b/d", outcome: fail, reason: another cause}
+  - {id: "a/b/c", outcome: [fail, pass], python: ">=3.12", reason: never used}
+""",
+    )
+    with pytest.raises(UsageError) as raised:
+        load_expectations(shadowed)
+    message = str(raised.value)
+    assert f"{shadowed}:4:" in message and "line 2" in message and "'a/b/c'" in message
