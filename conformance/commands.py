@@ -215,6 +215,7 @@ def cmd_repro(args: argparse.Namespace, argv: list[str]) -> int:
 
 
 def cmd_matrix(args: argparse.Namespace, argv: list[str]) -> int:
+    from .reports._atomic import atomic_write_text
     from .reports.html import write_html
     from .reports.matrix import (
         compact_matrix,
@@ -232,11 +233,12 @@ def cmd_matrix(args: argparse.Namespace, argv: list[str]) -> int:
     out.mkdir(parents=True, exist_ok=True)
     write_matrix_json(compact_matrix(matrix), out / "matrix.json")
     write_html(matrix, out / "matrix.html", compact=True)
+    page = render_matrix_markdown(matrix, html_link="matrix.html")
+    atomic_write_text(out / "matrix.md", "# Compatibility matrix\n\n" + page)
     table = render_matrix_markdown(matrix)
-    (out / "matrix.md").write_text("# Compatibility matrix\n\n" + table, encoding="utf-8")
     if args.readme:
         try:
-            args.readme.write_text(replace_between_markers(args.readme.read_text(), table))
+            atomic_write_text(args.readme, replace_between_markers(args.readme.read_text(), table))
         except ValueError as exc:
             raise UsageError(f"{args.readme}: {exc}") from None
     print(table)

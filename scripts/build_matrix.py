@@ -92,11 +92,13 @@ def run_loop(env: Path, version: str, loop: str, expectations: Path | None, jobs
 
 
 def merge(paths: list[Path]) -> int:
+    # Any matrix virtualenv has the CLI; the interpreter running this script
+    # (a bare python3, say) need not.
+    envs = sorted(WORK.glob("py*/bin/asyncio-conformance"))
+    cli = [str(envs[-1])] if envs else [sys.executable, "-m", "conformance"]
     return subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "conformance",
+            *cli,
             "matrix",
             *map(str, paths),
             "--output-dir",

@@ -142,3 +142,37 @@ def test_compact_matrix_has_one_outcome_per_column_and_each_note_once(tmp_path: 
     assert json.loads(path.read_text()) == json.loads(json.dumps(matrix))
     with pytest.raises(ValueError, match="compatibility matrix"):
         load_results(path)
+
+
+def test_merged_environment_is_true_of_every_input() -> None:
+    a, b = document("3.11.7", {"x": ["pass"]}), document("3.12.1", {"x": ["pass"]})
+    a["environment"].update(
+        argv=["run", "--loop", "x"], duration_s=10.0, jobs=2, started_at="2026-01-02T00:00:00"
+    )
+    b["environment"].update(
+        argv=["run", "--loop", "y"], duration_s=5.5, jobs=1, started_at="2026-01-01T00:00:00"
+    )
+    env = merge_results([a, b])["environment"]
+    assert env["python"] == "3.11.7, 3.12.1" and env["platform"] == "linux"
+    assert env["duration_s"] == 15.5 and env["started_at"] == "2026-01-01T00:00:00"
+    assert "argv" not in env and "jobs" not in env  # one run's, or disagreeing
+
+
+def test_the_published_matrix_is_complete_and_the_readme_shows_it() -> None:
+    root = Path(__file__).resolve().parent.parent
+    matrix = json.loads((root / "reports" / "matrix" / "matrix.json").read_text())
+    assert matrix["kind"] == "matrix"
+    on_311 = {c["loop"] for c in matrix["columns"] if c["python"].startswith("3.11.")}
+    assert {"asyncio", "reference", "uvloop", "rloop", "qasync", "async-solipsism"} <= on_311
+    # Published only with every loop's expectations up to date.
+    assert [c["name"] for c in matrix["columns"] if c["gate"] != "pass"] == []
+    n_columns = len(matrix["columns"])
+    assert all(len(row["outcomes"]) == n_columns for row in matrix["cases"])
+
+    def table(text: str) -> list[str]:
+        return [line for line in text.splitlines() if line.startswith("|")]
+
+    readme = (root / "README.md").read_text()
+    readme = readme.split("<!-- matrix:start -->")[1].split("<!-- matrix:end -->")[0]
+    page = (root / "reports" / "matrix" / "matrix.md").read_text()
+    assert table(page) and table(readme) == table(page)

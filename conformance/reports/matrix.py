@@ -49,10 +49,42 @@ def merge_results(documents: Iterable[Mapping[str, Any]]) -> dict:
             loop["name"] = f"{loop['name']} (Python {_minor(python)})"
             run["loop"] = loop
             merged["runs"].append(run)
-    merged["environment"] = dict(
-        merged["environment"], python=", ".join(pythons), matrix_pythons=pythons
-    )
+    merged["environment"] = _merged_environment([d["environment"] for d in documents], pythons)
     merged["runs"].sort(key=lambda r: (r["loop"]["base_name"], _version_key(r["loop"]["python"])))
+    return merged
+
+
+#: Settings that describe the whole matrix when every input agrees on them.
+_SHARED_SETTINGS = (
+    "implementation",
+    "platform",
+    "platform_detail",
+    "machine",
+    "jobs",
+    "timeout_multiplier",
+    "debug_mode",
+    "repeat",
+)
+
+
+def _merged_environment(environments: list[Mapping[str, Any]], pythons: list[str]) -> dict:
+    """The inputs' environment, as far as it is true of all of them.
+
+    One input's command line or duration would be read as the matrix's own, so
+    those become the earliest start and the summed duration; a setting the
+    inputs disagree on is left out rather than shown from one of them.
+    """
+    merged: dict[str, Any] = {"python": ", ".join(pythons), "matrix_pythons": pythons}
+    for key in _SHARED_SETTINGS:
+        values = {repr(env.get(key)) for env in environments}
+        if len(values) == 1 and environments[0].get(key) is not None:
+            merged[key] = environments[0][key]
+    starts = sorted(str(env["started_at"]) for env in environments if env.get("started_at"))
+    if starts:
+        merged["started_at"] = starts[0]
+    durations = [env.get("duration_s") for env in environments]
+    if durations and all(isinstance(d, (int, float)) for d in durations):
+        merged["duration_s"] = round(sum(durations), 1)
     return merged
 
 
@@ -167,8 +199,14 @@ def _version_key(version: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
 
 
-def render_matrix_markdown(matrix: Mapping[str, Any]) -> str:
-    """Loops as rows, Python versions as columns; each cell must% / compat%."""
+def render_matrix_markdown(
+    matrix: Mapping[str, Any], html_link: str = "reports/matrix/matrix.html"
+) -> str:
+    """Loops as rows, Python versions as columns; each cell must% / compat%.
+
+    ``html_link`` is where the full page is, relative to where the table goes
+    (the README at the project root, or matrix.md next to the page).
+    """
     pythons = sorted({_minor(r["loop"]["python"]) for r in matrix["runs"]}, key=_version_key)
     loops: dict[str, dict[str, Mapping[str, Any]]] = {}
     versions: dict[str, list[str]] = {}
@@ -202,7 +240,7 @@ def render_matrix_markdown(matrix: Mapping[str, Any]) -> str:
     lines.append(
         "Percentages are passing cases over cases run (skips excluded), rounded down; "
         "known deviations (xfail) count as not passing. Full per-clause matrix: "
-        "[reports/matrix/matrix.html](reports/matrix/matrix.html)."
+        f"[{html_link}]({html_link})."
     )
     return "\n".join(lines) + "\n"
 
