@@ -137,14 +137,16 @@ def run_loop(
         options.workers,
         env=env,
     )
+    matcher = Matcher(expectation_files, adapter.name)
     attempts: dict[str, list[dict]] = {}
     for result in pool.run(tasks):
         attempts.setdefault(result["id"], []).append(result)
         if progress and len(attempts[result["id"]]) == options.repeat:
-            progress(result)
+            # Show the outcome the summary will count: a known failure is an
+            # "x" here, not an "F" that the last line then contradicts.
+            progress(matcher.apply(dict(result)))
     for case_id, tried in attempts.items():
         _fold(results[case_id], tried)
-    matcher = Matcher(expectation_files, adapter.name)
     ordered = [matcher.apply(results[c.id]) for c in cases]
     return {
         "loop": adapter.describe(),

@@ -179,3 +179,23 @@ expectations:
         load_expectations(shadowed)
     message = str(raised.value)
     assert f"{shadowed}:4:" in message and "line 2" in message and "'a/b/c'" in message
+
+
+def test_progress_marks_show_outcomes_after_expectations(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    path = write(
+        tmp_path,
+        f"""\
+expectations:
+  - {{id: "{PREFIX}exits", outcome: crash, reason: the case exits on purpose}}
+  - {{id: "{PREFIX}ordered", outcome: fail, reason: pretend this used to fail}}
+""",
+    )
+    proc = run_cli(
+        *("run", "--loop", "asyncio", "--specs", TORTURE, "-j", "1"),
+        *("-k", "exits", "-k", "ordered", "--expectations", str(path)),
+    )
+    dots = proc.stdout.splitlines()[0].split(") ", 1)[1]
+    # A known crash is an "x", an unexpected pass an "X": what the summary counts.
+    assert "x" in dots and "X" in dots and "C" not in dots, proc.stdout
