@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import pytest
 
@@ -51,3 +51,17 @@ def conformance_run(tmp_path: Path) -> Callable[..., tuple[int, dict]]:
 def outcomes(results: dict, run_index: int = 0) -> dict[str, str]:
     """Case id -> outcome, for one loop's run."""
     return {c["id"]: c["outcome"] for c in results["runs"][run_index]["cases"]}
+
+
+def cases_with_outcome(run: dict, wanted: Iterable[str], width: int = 200) -> list[str]:
+    """``id: outcome: message`` for each case of one loop's run whose outcome is wanted.
+
+    The gate tests assert this list is empty, so that a failure shows every
+    offending case at once rather than the first.
+    """
+    wanted = set(wanted)
+    return [
+        f"{c['id']}: {c['outcome']}: {c['message'][:width]}"
+        for c in run["cases"]
+        if c["outcome"] in wanted
+    ]

@@ -12,8 +12,9 @@ import os
 import pytest
 
 from conformance.adapters import available_adapters
+from conformance.reports.stats import BAD_OUTCOMES
 
-from .conftest import ROOT
+from .conftest import ROOT, cases_with_outcome
 
 GATED = ("uvloop", "rloop")
 
@@ -29,10 +30,6 @@ def test_loop_passes_with_its_expectations(name: str, conformance_run) -> None:
     # timeout, so a whole run can take several minutes.
     code, results = conformance_run(name, "--expectations", str(expectations), timeout=1800)
     (run,) = results["runs"]
-    bad = [
-        f"{c['id']}: {c['outcome']}: {c['message'][:160]}"
-        for c in run["cases"]
-        if c["outcome"] in ("fail", "error", "timeout", "crash", "xpass")
-    ]
+    bad = cases_with_outcome(run, BAD_OUTCOMES)
     assert code == 0 and not bad, "\n".join(bad)
     assert run["expectations"]["stale"] == [], run["expectations"]["stale"]

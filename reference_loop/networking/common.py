@@ -1,4 +1,5 @@
-"""What the networking mixins share: argument checks and address resolution.
+"""What the networking mixins share: argument checks, address resolution, and
+waiting for a new transport to come up.
 
 Nothing here touches the loop beyond its public ``getaddrinfo``.
 """
@@ -9,7 +10,7 @@ import os
 import socket
 import stat
 import warnings
-from typing import Any, Callable, Union
+from typing import Any, Awaitable, Callable, Tuple, Union
 
 from ..transports.tls import check_handshake_timeout, check_shutdown_timeout
 
@@ -20,6 +21,21 @@ except ImportError:  # pragma: no cover - Python built without ssl
 
 ProtocolFactory = Callable[[], Any]
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+
+
+async def until_connected(transport: Any, protocol: Any, waiter: Awaitable) -> Tuple[Any, Any]:
+    """Wait for ``transport`` to call ``connection_made``; return the pair the docs promise.
+
+    A transport resolves ``waiter`` once its protocol knows it. If that fails,
+    or the caller is cancelled meanwhile, the half-made transport is closed so
+    that neither its fd nor its protocol outlives the failed call.
+    """
+    try:
+        await waiter
+    except BaseException:
+        transport.close()
+        raise
+    return transport, protocol
 
 
 def is_abstract_unix_path(path: Union[str, bytes]) -> bool:

@@ -13,6 +13,7 @@ from .common import (
     remove_stale_unix_socket,
     resolve,
     set_reuseport,
+    until_connected,
 )
 
 
@@ -116,12 +117,7 @@ class DatagramMixin:
             raise
         waiter = loop.create_future()
         transport = DatagramSocketTransport(loop, sock, protocol, remote, waiter)
-        try:
-            await waiter
-        except BaseException:
-            transport.close()
-            raise
-        return transport, protocol
+        return await until_connected(transport, protocol, waiter)
 
 
 async def datagram_candidates(

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any, Tuple
 
 from ..transports.pipes import ReadPipeTransport, WritePipeTransport
-from .common import ProtocolFactory
+from .common import ProtocolFactory, until_connected
 
 
 class PipeMixin:
@@ -29,12 +29,7 @@ class PipeMixin:
         protocol = protocol_factory()
         waiter = loop.create_future()
         transport = ReadPipeTransport(loop, pipe, protocol, waiter)
-        try:
-            await waiter
-        except BaseException:
-            transport.close()
-            raise
-        return transport, protocol
+        return await until_connected(transport, protocol, waiter)
 
     async def connect_write_pipe(
         self, protocol_factory: ProtocolFactory, pipe: Any
@@ -55,9 +50,4 @@ class PipeMixin:
         protocol = protocol_factory()
         waiter = loop.create_future()
         transport = WritePipeTransport(loop, pipe, protocol, waiter)
-        try:
-            await waiter
-        except BaseException:
-            transport.close()
-            raise
-        return transport, protocol
+        return await until_connected(transport, protocol, waiter)

@@ -45,18 +45,7 @@ class SubprocessMixin:
         ``loop.subprocess_exec/text-mode-rejected``,
         ``loop.subprocess_exec/close-kills-running-child``.
         """
-        if universal_newlines:
-            raise ValueError("universal_newlines must be False")
-        if shell:
-            raise ValueError("shell must be False")
-        if bufsize != 0:
-            raise ValueError("bufsize must be 0")
-        if text:
-            raise ValueError("text must be False")
-        if encoding is not None:
-            raise ValueError("encoding must be None")
-        if errors is not None:
-            raise ValueError("errors must be None")
+        check_popen_arguments(universal_newlines, shell, False, bufsize, text, encoding, errors)
         argv = (program,) + args
         return await spawn(self, protocol_factory, argv, False, stdin, stdout, stderr, kwargs)
 
@@ -85,19 +74,37 @@ class SubprocessMixin:
         """
         if not isinstance(cmd, (bytes, str)):
             raise ValueError("cmd must be a string")
-        if universal_newlines:
-            raise ValueError("universal_newlines must be False")
-        if not shell:
-            raise ValueError("shell must be True")
-        if bufsize != 0:
-            raise ValueError("bufsize must be 0")
-        if text:
-            raise ValueError("text must be False")
-        if encoding is not None:
-            raise ValueError("encoding must be None")
-        if errors is not None:
-            raise ValueError("errors must be None")
+        check_popen_arguments(universal_newlines, shell, True, bufsize, text, encoding, errors)
         return await spawn(self, protocol_factory, cmd, True, stdin, stdout, stderr, kwargs)
+
+
+def check_popen_arguments(
+    universal_newlines: bool,
+    shell: bool,
+    shell_wanted: bool,
+    bufsize: int,
+    text: bool | None,
+    encoding: str | None,
+    errors: str | None,
+) -> None:
+    """Refuse the Popen arguments the loop's pipes cannot honour.
+
+    The loop's pipes carry bytes unbuffered, and whether a shell runs is the
+    method's choice (exec or shell), so text mode, buffering and a contrary
+    ``shell`` are ValueErrors, checked in this order.
+    """
+    if universal_newlines:
+        raise ValueError("universal_newlines must be False")
+    if bool(shell) != shell_wanted:
+        raise ValueError(f"shell must be {shell_wanted}")
+    if bufsize != 0:
+        raise ValueError("bufsize must be 0")
+    if text:
+        raise ValueError("text must be False")
+    if encoding is not None:
+        raise ValueError("encoding must be None")
+    if errors is not None:
+        raise ValueError("errors must be None")
 
 
 async def spawn(
