@@ -181,9 +181,14 @@ class Matcher:
     def __init__(self, files: Iterable[ExpectationFile], loop_name: str) -> None:
         self.files = [f for f in files if f.applies_to(loop_name)]
         self.entries = [e for f in self.files for e in f.entries if e.applies_here()]
+        # A case is looked up twice (for the progress mark, then for the
+        # results) against files of hundreds of globs, so remember the answer.
+        self._entry_by_id: dict[str, Optional[Entry]] = {}
 
     def entry_for(self, case_id: str) -> Optional[Entry]:
-        return next((e for e in self.entries if e.matches(case_id)), None)
+        if case_id not in self._entry_by_id:
+            self._entry_by_id[case_id] = next((e for e in self.entries if e.matches(case_id)), None)
+        return self._entry_by_id[case_id]
 
     def apply(self, result: dict) -> dict:
         """Rewrite one case result (in place) according to the first matching entry."""
