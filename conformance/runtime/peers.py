@@ -158,14 +158,21 @@ class Peer:
         return self.result
 
     def close(self) -> None:
-        for sock in self.sockets:
+        self._close_sockets()  # wakes a script blocked in accept() or recv()
+        if self.thread is not None:
+            self.thread.join(10 * self.multiplier)
+        # The thread may have accepted or wrapped a socket while the first pass
+        # ran. Left open, it would be collected during some later case, whose
+        # leak check would then blame that case for our peer's socket.
+        self._close_sockets()
+
+    def _close_sockets(self) -> None:
+        for sock in list(self.sockets):
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
             sock.close()
-        if self.thread is not None:
-            self.thread.join(10 * self.multiplier)
 
 
 class Peers:
@@ -233,6 +240,11 @@ class Peers:
             for _ in range(connections):
                 raw, _addr = listener.accept()
                 peer.sockets.append(raw)
+                # An accepted socket does not inherit the listener's timeout,
+                # and wrapping detaches raw (close() can no longer wake it):
+                # without this a TLS handshake the loop never answers would
+                # block the peer past its case, into later ones.
+                raw.settimeout(self.timeout)
                 wrapped = self._wrap_server(raw, tls)
                 if wrapped is not raw:  # wrapping detaches raw: close the wrapper
                     peer.sockets.append(wrapped)
