@@ -1,4 +1,4 @@
-"""Errors the CLI turns into exit codes.
+"""Errors the CLI turns into exit codes, and the exit codes themselves.
 
 Every problem with the user's input (specs, expectations, adapters, options)
 is a :class:`UsageError` that names the file and line it came from, so the CLI
@@ -9,6 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Optional
+
+#: Every case passed or matched its expectation.
+EXIT_OK = 0
+#: An unexpected failure or an unexpected pass (the gate failed).
+EXIT_GATE = 1
+#: Bad usage, specs, expectations or adapters; the message names file:line.
+EXIT_USAGE = 2
+#: The harness itself failed.
+EXIT_HARNESS = 3
 
 
 @dataclass

@@ -1,13 +1,16 @@
 """Expectations files: a loop's known deviations, so CI fails only on change.
 
-A run's raw outcomes are rewritten here: a failure an entry expects becomes
-``xfail``; a pass an entry expected to fail becomes ``xpass``. Entries that
-match no case at all are ``stale`` — usually a renamed case, or a fix that
-landed upstream.
+This module loads and checks the files and finds the entry that matches a
+case; conformance/verdict.py applies it (a failure an entry expects becomes
+``xfail``; a pass an entry expected to fail becomes ``xpass``). Entries that
+match no case at all are ``stale``: usually a renamed case, or a fix that
+landed upstream. An entry with ``draft: true`` was written by
+``expectations init`` and its reason has not yet been reviewed by a person.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -16,7 +19,7 @@ from typing import Iterable, Optional
 
 import jsonschema
 
-from .errors import Problem, UsageError
+from .errors import UsageError
 from .spec.markers import parse_python_spec, skip_reason
 from .spec.model import Markers
 from .spec.yamlload import load_yaml
@@ -34,10 +37,18 @@ SCHEMA = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["id", "outcome", "reason"],
+                "required": ["outcome", "reason"],
+                "oneOf": [{"required": ["id"]}, {"required": ["ids"]}],
                 "additionalProperties": False,
                 "properties": {
                     "id": {"type": "string", "minLength": 1},
+                    # One entry for one cause seen in several cases (what
+                    # `expectations init` writes for a finding).
+                    "ids": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {"type": "string", "minLength": 1},
+                    },
                     "outcome": {
                         "oneOf": [
                             {"enum": list(FAILING)},
@@ -53,6 +64,7 @@ SCHEMA = {
                         ]
                     },
                     "reason": {"type": "string", "minLength": 5},
+                    "draft": {"type": "boolean"},
                     "issue": {"type": "string"},
                     "python": {"type": "string"},
                     "platforms": {
@@ -68,23 +80,27 @@ SCHEMA = {
 
 @dataclass(frozen=True)
 class Entry:
-    pattern: str
+    patterns: tuple[str, ...]
     outcomes: tuple[str, ...]
     reason: str
     file: str
     line: int
     issue: Optional[str] = None
     markers: Markers = Markers()
+    draft: bool = False
+    #: From the stdlib's expectations, applied to a loop built on the stdlib.
+    inherited: bool = False
+
+    @property
+    def pattern(self) -> str:
+        """The entry's id, or its ids joined, for messages."""
+        return ", ".join(self.patterns)
 
     def applies_here(self) -> bool:
         return skip_reason(self.markers) is None
 
     def matches(self, case_id: str) -> bool:
-        return self._regex.fullmatch(case_id) is not None
-
-    @property
-    def _regex(self) -> re.Pattern:
-        return _compile_pattern(self.pattern)
+        return any(_compile_pattern(p).fullmatch(case_id) for p in self.patterns)
 
     def describe(self) -> dict:
         out = {
@@ -95,6 +111,10 @@ class Entry:
         }
         if self.issue:
             out["issue"] = self.issue
+        if self.draft:
+            out["draft"] = True
+        if self.inherited:
+            out["inherited"] = True
         return out
 
 
@@ -117,6 +137,14 @@ class ExpectationFile:
 
     def applies_to(self, loop_name: str) -> bool:
         return self.loop is None or self.loop == loop_name
+
+    def inherited(self) -> ExpectationFile:
+        """This file as a stdlib-based loop inherits it: for any loop name, entries marked."""
+        return ExpectationFile(
+            path=self.path,
+            loop=None,
+            entries=[dataclasses.replace(e, inherited=True) for e in self.entries],
+        )
 
 
 @functools.cache
@@ -148,41 +176,46 @@ def load_expectations(path: Path | str, display: str | None = None) -> Expectati
         # The first matching entry wins, so a repeat of an unconditional entry's
         # id can never apply: almost always a leftover from an edit, whose
         # reason or outcome the author believes is in force.
-        earlier = unconditional.get(raw["id"])
-        if earlier is not None:
-            raise UsageError(
-                doc.problem(
-                    ("expectations", i, "id"),
-                    f"{raw['id']!r} can never apply: the entry at line {earlier} has the same "
-                    "id and no python/platforms condition, and the first matching entry wins",
+        patterns = tuple(raw["ids"]) if "ids" in raw else (raw["id"],)
+        key = "ids" if "ids" in raw else "id"
+        for pattern in patterns:
+            earlier = unconditional.get(pattern)
+            if earlier is not None:
+                raise UsageError(
+                    doc.problem(
+                        ("expectations", i, key),
+                        f"{pattern!r} can never apply: the entry at line {earlier} has the same "
+                        "id and no python/platforms condition, and the first matching entry wins",
+                    )
                 )
-            )
         if "python" not in raw and "platforms" not in raw:
-            unconditional[raw["id"]] = doc.where(("expectations", i))[0] or 1
+            for pattern in patterns:
+                unconditional[pattern] = doc.where(("expectations", i))[0] or 1
         outcomes = raw["outcome"] if isinstance(raw["outcome"], list) else [raw["outcome"]]
         markers = Markers().merged(raw.get("python"), raw.get("platforms"), None)
         entries.append(
             Entry(
-                pattern=raw["id"],
+                patterns=patterns,
                 outcomes=tuple(outcomes),
                 reason=raw["reason"],
                 file=name,
                 line=doc.where(("expectations", i))[0] or 1,
                 issue=raw.get("issue"),
                 markers=markers,
+                draft=bool(raw.get("draft")),
             )
         )
     return ExpectationFile(path=name, loop=doc.data.get("loop"), entries=entries)
 
 
 class Matcher:
-    """Applies the entries that hold on this host to one loop's results."""
+    """The entries that hold on this host for one loop, and which one matches a case."""
 
     def __init__(self, files: Iterable[ExpectationFile], loop_name: str) -> None:
         self.files = [f for f in files if f.applies_to(loop_name)]
         self.entries = [e for f in self.files for e in f.entries if e.applies_here()]
-        # A case is looked up twice (for the progress mark, then for the
-        # results) against files of hundreds of globs, so remember the answer.
+        # A case is looked up more than once (progress mark, results, findings)
+        # against files of hundreds of globs, so remember the answer.
         self._entry_by_id: dict[str, Optional[Entry]] = {}
 
     def entry_for(self, case_id: str) -> Optional[Entry]:
@@ -190,40 +223,13 @@ class Matcher:
             self._entry_by_id[case_id] = next((e for e in self.entries if e.matches(case_id)), None)
         return self._entry_by_id[case_id]
 
-    def apply(self, result: dict) -> dict:
-        """Rewrite one case result (in place) according to the first matching entry."""
-        entry = self.entry_for(result["id"])
-        if entry is None or result["outcome"] == "skip":
-            return result
-        result["expected"] = entry.describe()
-        outcome = result["outcome"]
-        if outcome == "pass" and "pass" in entry.outcomes:
-            result["message"] = f"passed this time; known to fail intermittently: {entry.reason}"
-        elif outcome in entry.outcomes:
-            result["outcome"] = "xfail"
-            result["message"] = f"expected {outcome}: {entry.reason}" + (
-                f" | {result['message']}" if result["message"] else ""
-            )
-        elif outcome == "pass":
-            result["outcome"] = "xpass"
-            result["message"] = (
-                f"expected {'/'.join(entry.outcomes)} ({entry.reason}), but the case passed"
-            )
-        else:
-            result["message"] = (
-                f"expected {'/'.join(entry.outcomes)} ({entry.reason}), got "
-                f"{outcome}: {result['message']}"
-            )
-        return result
-
     def stale(self, all_case_ids: Iterable[str]) -> list[dict]:
+        """Every id of every entry that matches no known case."""
         ids = list(all_case_ids)
         return [
-            {"id": e.pattern, "file": e.file, "line": e.line, "reason": e.reason}
+            {"id": pattern, "file": e.file, "line": e.line, "reason": e.reason}
             for e in self.entries
-            if not any(e.matches(i) for i in ids)
+            if not e.inherited  # the stdlib's own file reports its stale entries
+            for pattern in e.patterns
+            if not any(_compile_pattern(pattern).fullmatch(i) for i in ids)
         ]
-
-
-def problem_for_missing(path: str) -> UsageError:
-    return UsageError(Problem(path, None, None, "no such expectations file"))

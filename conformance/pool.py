@@ -6,7 +6,10 @@ timer, including pytest-timeout's. Here the parent owns every deadline: when a
 case overruns, its worker's whole process group is killed, the case is a
 ``timeout``, and a fresh worker takes the next case. A worker that dies
 mid-case (signal, ``os._exit``, ``sys.exit``) gives ``crash`` with the signal or
-exit code and the last lines it printed.
+exit code and what it printed *during that case* (faulthandler's stacks
+included).
+
+The messages each way are described in conformance/worker.py.
 """
 
 from __future__ import annotations
@@ -21,43 +24,78 @@ import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Optional
+from typing import Iterator, Optional, Union
+
+from .adapters.base import Adapter
+from .results import Details, RawResult
 
 #: Extra seconds on top of a case's own timeout, for the worker's bookkeeping.
 SLACK = 2.0
-#: How long a new worker may take to import the loop and say it is ready.
+#: How long a new worker may take to import the loop, warm it up and say it is ready.
 STARTUP_TIMEOUT = 60.0
 #: Give up on a loop whose workers die this many times in a row before a result.
 MAX_STARTUP_FAILURES = 3
+#: Characters of a worker's stderr kept in a crash's or timeout's details.
+STDERR_TAIL = 6000
 
 
 @dataclass
 class Task:
-    case: dict
+    case: dict  # the case's wire form
     attempt: int
     timeout: float  # seconds, already scaled
-    multiplier: float = 1.0
-    debug: bool = False
+
+
+@dataclass
+class CaseDone:
+    """A case attempt finished (or was given up on): its raw result."""
+
+    case_id: str
+    attempt: int
+    raw: RawResult
+
+
+@dataclass
+class LateHygiene:
+    """A hygiene note that could only be decided after the case's result was sent."""
+
+    case_id: str
+    attempt: int
+    kind: str
+    note: str
+
+
+PoolEvent = Union[CaseDone, LateHygiene]
 
 
 @dataclass
 class _Worker:
     proc: subprocess.Popen
-    reader: object  # text stream of the result pipe
+    reader: object  # binary stream of the result pipe
     stderr_file: object
     ready: bool = False
     task: Optional[Task] = None
+    #: A result held back while the worker runs the case again to confirm a leak.
+    held: Optional[CaseDone] = None
     deadline: float = 0.0
+    stderr_start: int = 0
     buffer: str = ""
     started: float = field(default_factory=time.monotonic)
 
-    def stderr_tail(self, limit: int = 4000) -> str:
+    def stderr_size(self) -> int:
         try:
             self.stderr_file.flush()
-            self.stderr_file.seek(0, os.SEEK_END)
-            size = self.stderr_file.tell()
-            self.stderr_file.seek(max(size - limit, 0))
-            return self.stderr_file.read().decode("utf-8", "replace")
+            return os.fstat(self.stderr_file.fileno()).st_size
+        except (OSError, ValueError):
+            return 0
+
+    def stderr_since_task(self) -> str:
+        """What the worker wrote to stderr since its current task began (the tail of it)."""
+        try:
+            end = self.stderr_size()
+            start = max(self.stderr_start, end - STDERR_TAIL)
+            self.stderr_file.seek(start)
+            return self.stderr_file.read(end - start).decode("utf-8", "replace")
         except (OSError, ValueError):
             return ""
 
@@ -74,71 +112,125 @@ def describe_exit(returncode: Optional[int]) -> str:
     return f"the worker exited with code {returncode}"
 
 
-class WorkerPool:
-    """Runs tasks for one loop on up to ``jobs`` workers; yields results as they come."""
-
-    def __init__(self, loop_ref: str, jobs: int, env: Optional[dict] = None) -> None:
-        self.loop_ref = loop_ref
-        self.jobs = max(1, jobs)
-        self.env = env
-        self.selector = selectors.DefaultSelector()
-        self.workers: list[_Worker] = []
-        self.startup_failures = 0
-        self.fatal: Optional[str] = None
-
-    # -- worker lifecycle ----------------------------------------------------------
-
-    def _spawn(self) -> _Worker:
-        read_fd, write_fd = os.pipe()
-        stderr_file = tempfile.TemporaryFile()
-        env = dict(os.environ if self.env is None else self.env)
-        env.setdefault("PYTHONFAULTHANDLER", "1")
+def spawn_worker(adapter: Adapter, env: Optional[dict], extra: tuple[str, ...] = ()) -> _Worker:
+    """Start ``python -m conformance.worker`` for ``adapter`` in a session of its own."""
+    read_fd, write_fd = os.pipe()
+    stderr_file = tempfile.TemporaryFile()
+    child_env = dict(os.environ if env is None else env)
+    child_env.setdefault("PYTHONFAULTHANDLER", "1")
+    try:
         proc = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
                 "conformance.worker",
-                "--loop",
-                self.loop_ref,
+                "--adapter",
+                json.dumps(adapter.to_json()),
                 "--result-fd",
                 str(write_fd),
+                *extra,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=stderr_file,
             pass_fds=(write_fd,),
             start_new_session=True,
-            env=env,
+            env=child_env,
         )
+    finally:
         os.close(write_fd)
-        os.set_blocking(read_fd, False)
-        worker = _Worker(
-            proc=proc, reader=os.fdopen(read_fd, "rb", buffering=0), stderr_file=stderr_file
-        )
+    os.set_blocking(read_fd, False)
+    return _Worker(proc=proc, reader=os.fdopen(read_fd, "rb", buffering=0), stderr_file=stderr_file)
+
+
+def kill_worker(worker: _Worker) -> Optional[int]:
+    """Kill the worker's whole session (the loop's children with it) and reap it."""
+    try:
+        os.killpg(worker.proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        return worker.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        return None
+
+
+def reap_worker(worker: _Worker) -> Optional[int]:
+    """Wait for a worker that is exiting on its own, then take down what it left in its session."""
+    try:
+        returncode = worker.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        returncode = None
+    try:
+        os.killpg(worker.proc.pid, signal.SIGKILL)  # a case's children live in its session
+    except (ProcessLookupError, PermissionError):
+        pass
+    return returncode if returncode is not None else kill_worker(worker)
+
+
+def read_messages(worker: _Worker) -> Optional[list[dict]]:
+    """The complete messages waiting on a worker's pipe; None at end of file."""
+    try:
+        chunk = worker.reader.read(65536)
+    except BlockingIOError:
+        return []
+    if not chunk:
+        return None
+    worker.buffer += chunk.decode("utf-8", "replace")
+    messages = []
+    while "\n" in worker.buffer:
+        line, worker.buffer = worker.buffer.split("\n", 1)
+        messages.append(json.loads(line))
+    return messages
+
+
+class WorkerPool:
+    """Runs tasks for one loop on up to ``jobs`` workers; yields events as they come.
+
+    ``init`` is the first message every worker gets: the state machines, the
+    timeout multiplier, debug mode and the warm-up steps. It is sent once per
+    worker, not with every case.
+    """
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        jobs: int,
+        init: dict,
+        env: Optional[dict] = None,
+        grace: float = 0.0,
+    ) -> None:
+        self.adapter = adapter
+        self.loop_ref = adapter.name
+        self.jobs = max(1, jobs)
+        self.env = env
+        self.init_line = (json.dumps({"type": "init", **init}) + "\n").encode()
+        #: How long closing waits for workers' late thread checks.
+        self.grace = grace
+        self.selector = selectors.DefaultSelector()
+        self.workers: list[_Worker] = []
+        self.startup_failures = 0
+        self.fatal: Optional[str] = None
+        #: Bytes sent to workers, for the record (docs/architecture).
+        self.bytes_sent = 0
+
+    # -- worker lifecycle ----------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        worker = spawn_worker(self.adapter, self.env)
         worker.deadline = time.monotonic() + STARTUP_TIMEOUT
+        self._write(worker, self.init_line)
         self.selector.register(worker.reader, selectors.EVENT_READ, worker)
         self.workers.append(worker)
         return worker
 
-    def _kill(self, worker: _Worker) -> Optional[int]:
+    def _write(self, worker: _Worker, data: bytes) -> None:
         try:
-            os.killpg(worker.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        return self._reap(worker)
-
-    def _reap(self, worker: _Worker) -> Optional[int]:
-        try:
-            returncode = worker.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            returncode = None
-        try:
-            # A case's children live in the worker's session: take them down too.
-            os.killpg(worker.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self._forget(worker)
-        return returncode
+            worker.proc.stdin.write(data)
+            worker.proc.stdin.flush()
+            self.bytes_sent += len(data)
+        except OSError:
+            pass  # the worker died; its EOF on the result pipe tells the rest
 
     def _forget(self, worker: _Worker) -> None:
         if worker in self.workers:
@@ -155,28 +247,34 @@ class WorkerPool:
                     pass
             worker.stderr_file.close()
 
-    def close(self) -> None:
-        """Ask idle workers to finish (running the adapter's tear-down), then reap them."""
+    def _close(self) -> Iterator[PoolEvent]:
+        """Ask workers to finish (late thread checks, the adapter's tear-down), then reap them."""
         for worker in list(self.workers):
             try:
                 worker.proc.stdin.close()
             except OSError:
                 pass
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + self.grace + 10
+        while self.workers and time.monotonic() < deadline:
+            for key, _ in self.selector.select(timeout=0.2):
+                worker = key.data
+                messages = read_messages(worker)
+                if messages is None:
+                    reap_worker(worker)
+                    self._forget(worker)
+                    continue
+                for message in messages:
+                    if message.get("type") == "late-hygiene":
+                        yield _late(message)
         for worker in list(self.workers):
-            try:
-                worker.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                pass
-            self._kill(worker)
+            kill_worker(worker)
+            self._forget(worker)
         self.selector.close()
 
     # -- the scheduling loop ---------------------------------------------------------
 
-    def run(
-        self, tasks: list[Task], on_result: Optional[Callable[[dict], None]] = None
-    ) -> Iterator[dict]:
-        """Run every task; yield one result dict per task, in completion order."""
+    def run(self, tasks: list[Task]) -> Iterator[PoolEvent]:
+        """Run every task; yield one CaseDone per task, in completion order, and late notes."""
         queue = deque(tasks)
         pending = len(tasks)
         try:
@@ -185,9 +283,8 @@ class WorkerPool:
                     while queue:
                         task = queue.popleft()
                         pending -= 1
-                        yield self._synthetic(task, "error", self.fatal)
-                    busy = [w for w in self.workers if w.task]
-                    if not busy:
+                        yield _synthetic(task, "error", self.fatal)
+                    if not any(w.task for w in self.workers):
                         break
                 while len(self.workers) < min(self.jobs, len(queue) + self._busy()):
                     self._spawn()
@@ -196,22 +293,26 @@ class WorkerPool:
                         self._assign(worker, queue.popleft())
                 timeout = max(
                     0.0,
-                    min((w.deadline for w in self.workers), default=time.monotonic())
+                    min(
+                        (w.deadline for w in self.workers if w.deadline),
+                        default=time.monotonic() + 1,
+                    )
                     - time.monotonic(),
                 )
                 for key, _ in self.selector.select(timeout=min(timeout, 1.0)):
-                    for result in self._read(key.data, queue):
-                        pending -= 1
-                        yield result
+                    for event in self._read(key.data):
+                        if isinstance(event, CaseDone):
+                            pending -= 1
+                        yield event
                 now = time.monotonic()
                 for worker in list(self.workers):
                     if worker.deadline and now > worker.deadline:
-                        result = self._expire(worker, queue)
-                        if result is not None:
+                        event = self._expire(worker)
+                        if event is not None:
                             pending -= 1
-                            yield result
+                            yield event
         finally:
-            self.close()
+            yield from self._close()
 
     def _busy(self) -> int:
         return sum(1 for w in self.workers if w.task is not None)
@@ -219,76 +320,105 @@ class WorkerPool:
     def _assign(self, worker: _Worker, task: Task) -> None:
         worker.task = task
         worker.deadline = time.monotonic() + task.timeout + SLACK
+        worker.stderr_start = worker.stderr_size()
         message = {
+            "type": "case",
             "case": task.case,
             "attempt": task.attempt,
-            "multiplier": task.multiplier,
-            "debug": task.debug,
+            "timeout": task.timeout,
         }
-        try:
-            worker.proc.stdin.write((json.dumps(message) + "\n").encode())
-            worker.proc.stdin.flush()
-        except OSError:
-            pass  # the worker died; its EOF on the result pipe tells the rest
+        self._write(worker, (json.dumps(message) + "\n").encode())
 
-    def _read(self, worker: _Worker, queue: deque) -> Iterator[dict]:
-        try:
-            chunk = worker.reader.read(65536)
-        except BlockingIOError:
+    def _read(self, worker: _Worker) -> Iterator[PoolEvent]:
+        messages = read_messages(worker)
+        if messages is None:
+            yield from self._died(worker)
             return
-        if not chunk:
-            yield from self._died(worker, queue)
-            return
-        worker.buffer += chunk.decode("utf-8", "replace")
-        while "\n" in worker.buffer:
-            line, worker.buffer = worker.buffer.split("\n", 1)
-            message = json.loads(line)
-            if "ready" in message:
+        for message in messages:
+            kind = message.get("type")
+            if kind == "ready":
                 worker.ready = True
                 worker.deadline = 0.0
                 self.startup_failures = 0
-            elif "fatal" in message:
-                self.fatal = f"the loop could not be set up in a worker: {message['fatal']}"
-            else:
+            elif kind == "fatal":
+                self.fatal = (
+                    f"the loop could not be set up in a worker: {message.get('error')}\n"
+                    f"{_tail(message.get('traceback', ''), 1500)}"
+                )
+            elif kind == "result":
+                done = CaseDone(
+                    message["id"], message["attempt"], RawResult.from_json(message["raw"])
+                )
+                if message.get("confirming") and worker.task is not None:
+                    # The worker runs the case once more; its deadline starts again.
+                    worker.held = done
+                    worker.deadline = time.monotonic() + worker.task.timeout + SLACK
+                    continue
                 worker.task = None
                 worker.deadline = 0.0
-                yield message
+                yield done
+            elif kind == "confirmed":
+                done = worker.held
+                worker.held = None
+                worker.task = None
+                worker.deadline = 0.0
+                if done is not None:
+                    done.raw.hygiene.update(message.get("hygiene") or {})
+                    yield done
+            elif kind == "late-hygiene":
+                yield _late(message)
 
-    def _died(self, worker: _Worker, queue: deque) -> Iterator[dict]:
-        returncode = self._reap(worker)
-        tail = worker.stderr_tail() if not worker.stderr_file.closed else ""
-        if worker.task is not None:
-            yield self._synthetic(worker.task, "crash", describe_exit(returncode), tail)
+    def _died(self, worker: _Worker) -> Iterator[PoolEvent]:
+        returncode = reap_worker(worker)
+        tail = worker.stderr_since_task()
+        self._forget(worker)
+        if worker.held is not None:
+            worker.held.raw.harness.append(
+                f"the leak confirmation run did not finish: {describe_exit(returncode)}"
+            )
+            yield worker.held
+        elif worker.task is not None:
+            yield _synthetic(worker.task, "crash", describe_exit(returncode), tail)
         elif not worker.ready:
             self.startup_failures += 1
             if self.startup_failures >= MAX_STARTUP_FAILURES and not self.fatal:
                 self.fatal = (
                     f"workers for {self.loop_ref} die before they start: "
-                    f"{describe_exit(returncode)}\n{tail[-1000:]}"
+                    f"{describe_exit(returncode)}\n{_tail(tail, 1500)}"
                 )
 
-    def _expire(self, worker: _Worker, queue: deque) -> Optional[dict]:
-        tail = worker.stderr_tail()
-        task = worker.task
-        self._kill(worker)
+    def _expire(self, worker: _Worker) -> Optional[PoolEvent]:
+        tail = worker.stderr_since_task()
+        task, held = worker.task, worker.held
+        kill_worker(worker)
+        self._forget(worker)
+        if held is not None:
+            held.raw.harness.append("the leak confirmation run did not finish in time")
+            return held
         if task is None:
             self.startup_failures += 1
             if self.startup_failures >= MAX_STARTUP_FAILURES and not self.fatal:
                 self.fatal = f"workers for {self.loop_ref} did not start within {STARTUP_TIMEOUT}s"
             return None
-        return self._synthetic(
+        return _synthetic(
             task, "timeout", f"no result within {task.timeout:.1f}s; the worker was killed", tail
         )
 
-    @staticmethod
-    def _synthetic(task: Task, outcome: str, message: str, tail: str = "") -> dict:
-        details = {"expected": "", "actual": tail[-4000:], "traceback": ""} if tail else None
-        return {
-            "id": task.case["id"],
-            "attempt": task.attempt,
-            "outcome": outcome,
-            "message": message,
-            "details": details,
-            "observed": None,
-            "duration_s": task.timeout if outcome == "timeout" else 0.0,
-        }
+
+def _late(message: dict) -> LateHygiene:
+    return LateHygiene(message["id"], message["attempt"], message["kind"], message["note"])
+
+
+def _tail(text: str, limit: int) -> str:
+    return text[-limit:]
+
+
+def _synthetic(task: Task, outcome: str, message: str, tail: str = "") -> CaseDone:
+    details = Details(actual=_tail(tail, STDERR_TAIL)) if tail.strip() else None
+    raw = RawResult(
+        outcome,  # type: ignore[arg-type]
+        message,
+        details=details,
+        duration_s=task.timeout if outcome == "timeout" else 0.0,
+    )
+    return CaseDone(task.case["id"], task.attempt, raw)

@@ -1,49 +1,70 @@
-"""Standalone reproducers: one case, one loop, nothing but the stdlib.
+"""Reproducers: one case on one loop, as a script a loop author can run and edit.
 
-The script inlines the runtime modules (the same harness ``run`` uses, so a
-reproducer judges exactly as the suite does), the case as data, and an import
-of the loop's factory. It exits 0 when the case passes and 1 when it fails.
+By default the script imports the harness from the installed
+asyncio-conformance, so it is short: the case as data and one call. With
+``--standalone`` it carries the runtime modules, the state machines and TLS
+certificates inside it, served by an import hook, so it runs where only the
+loop is installed; no text of the modules is rewritten to make that work.
+Either way the script enforces the case's timeout and exits 0 when the case
+passes, 1 when it fails, errors or hangs.
 """
 
 from __future__ import annotations
 
+import json
 import pprint
-import re
 from pathlib import Path
+from typing import Optional
 
 from . import __version__
 from .adapters import Adapter
 from .spec.model import Case
 
-_RUNTIME = Path(__file__).with_name("runtime")
-#: Inlined in dependency order.
-_MODULES = (
-    "helpers.py",
-    "protocols.py",
-    "peers.py",
-    "kinds.py",
-    "compile.py",
-    "isolation.py",
-    "harness.py",
-)
-#: In one inlined script every runtime name is a global, so these imports go.
-_RELATIVE_IMPORT = re.compile(r"^[ \t]*from \.[\w.]* import [^\n]*\n", re.MULTILINE)
+_PACKAGE = Path(__file__).resolve().parent
+#: Modules a standalone script embeds: the runtime and what it imports from us.
+_EMBEDDED = ("__init__.py", "results.py")
 
 
-def _inline(name: str) -> str:
-    source = (_RUNTIME / name).read_text(encoding="utf-8")
-    source = source.replace("from __future__ import annotations\n", "")
-    source = _RELATIVE_IMPORT.sub("", source)
-    return (
-        f"# ---- inlined from conformance/runtime/{name} " + "-" * 20 + "\n" + source.strip() + "\n"
-    )
+def _embedded_modules() -> dict[str, tuple[bool, str]]:
+    """{module name: (is a package, source)} for everything the runtime needs."""
+    modules = {}
+    for name in _EMBEDDED:
+        module = "conformance" if name == "__init__.py" else f"conformance.{name[:-3]}"
+        modules[module] = (name == "__init__.py", (_PACKAGE / name).read_text(encoding="utf-8"))
+    for path in sorted((_PACKAGE / "runtime").glob("*.py")):
+        module = "conformance.runtime" + ("" if path.name == "__init__.py" else f".{path.stem}")
+        modules[module] = (path.name == "__init__.py", path.read_text(encoding="utf-8"))
+    return modules
 
 
-def _import_line(ref: str, alias: str) -> str:
-    module, _, attr = ref.partition(":")
-    head, _, rest = attr.partition(".")
-    suffix = f".{rest}" if rest else ""
-    return f"from {module} import {head} as _{alias}_head\n{alias} = _{alias}_head{suffix}\n"
+_IMPORT_HOOK = '''
+import importlib.abc
+import importlib.util
+
+
+class _Embedded(importlib.abc.MetaPathFinder, importlib.abc.InspectLoader):
+    """Serves the modules in MODULES, so the embedded runtime imports as usual."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name not in MODULES:
+            return None
+        is_package = MODULES[name][0]
+        spec = importlib.util.spec_from_loader(name, self, is_package=is_package)
+        spec.origin = "<embedded>/" + name.replace(".", "/") + ("/__init__.py" if is_package else ".py")
+        spec.has_location = True
+        return spec
+
+    def get_source(self, name):
+        return MODULES[name][1]
+
+    def exec_module(self, module):
+        module.__file__ = module.__spec__.origin
+        code = compile(MODULES[module.__name__][1], module.__file__, "exec")
+        exec(code, module.__dict__)
+
+
+sys.meta_path.insert(0, _Embedded())
+'''
 
 
 def reproducer(
@@ -51,53 +72,62 @@ def reproducer(
     adapter: Adapter,
     multiplier: float = 1.0,
     debug: bool = False,
-    wire: dict | None = None,
+    *,
+    standalone: bool = False,
+    machines: Optional[dict] = None,
 ) -> str:
-    """The text of a standalone script that runs ``case`` on ``adapter``'s loop.
-
-    ``wire`` is the case as workers get it (with the state machines).
-    """
-    from .runtime.peers import make_tls_pems
-
-    tls_pems = make_tls_pems()
-    loop_refs = {"factory": adapter.factory, "setup": adapter.setup}
+    """The text of a script that runs ``case`` on ``adapter``'s loop."""
+    timeout = case.timeout * multiplier
     quote = " ".join(case.quote)
-    env_lines = "".join(f"os.environ.setdefault({k!r}, {v!r})\n" for k, v in adapter.environment)
-    hooks = ""
-    if adapter.setup:
-        hooks += _import_line(adapter.setup, "adapter_setup")
-    if adapter.teardown:
-        hooks += _import_line(adapter.teardown, "adapter_teardown")
+    call = {
+        "factory": adapter.factory,
+        "timeout": timeout,
+        "setup": adapter.setup,
+        "teardown": adapter.teardown,
+        "host": adapter.host,
+        "environment": dict(adapter.environment),
+        "multiplier": multiplier,
+        "debug": debug,
+    }
     parts = [
         "#!/usr/bin/env python3\n",
         f'"""Reproducer for {case.id} on the loop {adapter.name!r}.\n\n'
         f"Generated by asyncio-conformance {__version__}. Clause ({case.level}): {case.clause}\n"
         f"Docs: {quote}\n"
         f"Spec: {case.file}:{case.line}\n\n"
-        'Exit status: 0 when the case passes, 1 when it fails or errors.\n"""\n\n',
-        "from __future__ import annotations\n\nimport json\nimport os\nimport sys\n\n",
-        env_lines,
-        "\n".join(_inline(m) for m in _MODULES),
-        "\n# ---- the case " + "-" * 50 + "\n",
-        "CASE = " + pprint.pformat(wire or case.to_wire(), width=100, sort_dicts=False) + "\n\n",
-        "# Certificates for localhost made by trustme when this script was generated.\n",
-        "TLS_PEMS = " + pprint.pformat(tls_pems, width=100) + "\n\n",
-        "# ---- the loop " + "-" * 50 + "\n",
-        _import_line(adapter.factory, "new_loop"),
-        hooks,
-        "\n\ndef main() -> int:\n",
-        "    if 'adapter_setup' in globals():\n        adapter_setup()\n" if adapter.setup else "",
-        f"    result = run_case(CASE, new_loop, multiplier={multiplier!r}, debug={debug!r},\n"
-        f"                      tls_pems=TLS_PEMS, loop_refs={loop_refs!r})\n",
-        "    if 'adapter_teardown' in globals():\n        adapter_teardown()\n"
-        if adapter.teardown
-        else "",
-        "    print(f\"{CASE['id']}: {result['outcome']}\")\n",
-        "    if result['message']:\n        print(result['message'])\n",
-        "    details = result.get('details') or {}\n",
-        "    for key in ('expected', 'actual', 'traceback'):\n",
-        "        if details.get(key):\n            print(f'--- {key}:\\n{details[key]}')\n",
-        "    return 0 if result['outcome'] == 'pass' else 1\n\n\n",
-        "if __name__ == '__main__':\n    sys.exit(main())\n",
+        f"Exit status: 0 when the case passes; 1 when it fails, errors, or runs over\n"
+        f"{timeout:g}s (then every thread's stack is printed).\n"
+        + (
+            "Runs with nothing but the loop installed: the harness is embedded below.\n"
+            if standalone
+            else "Needs asyncio-conformance installed (or use `repro --standalone`).\n"
+        )
+        + '"""\n\n',
+        "import sys\n",
+    ]
+    if standalone:
+        from .runtime.peers import make_tls_pems
+
+        modules = _embedded_modules()
+        parts.append("\n# The asyncio-conformance runtime, served to `import` by the hook below.\n")
+        parts.append("MODULES = {\n")
+        for name, (is_package, source) in modules.items():
+            parts.append(f"    {name!r}: ({is_package!r}, {source!r}),\n")
+        parts.append("}\n")
+        parts.append(_IMPORT_HOOK)
+        call["machines"] = machines or {}
+        call["tls_pems"] = make_tls_pems()
+    parts += [
+        "\nfrom conformance.runtime.standalone import reproduce  # noqa: E402\n\n",
+        "CASE = " + pprint.pformat(case.to_wire(), width=100, sort_dicts=False) + "\n\n",
+        "if __name__ == '__main__':\n",
+        "    sys.exit(reproduce(CASE, **" + _kwargs(call) + "))\n",
     ]
     return "".join(parts)
+
+
+def _kwargs(call: dict) -> str:
+    """The keyword arguments as a Python literal (JSON is one, but for None/True/False)."""
+    text = pprint.pformat(call, width=96, sort_dicts=False)
+    json.dumps(call)  # everything in it must be plain data
+    return text.replace("\n", "\n    ")

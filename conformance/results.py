@@ -1,22 +1,187 @@
-"""Outcomes, summaries and the results JSON document (docs/results-format.md)."""
+"""The result types: one outcome vocabulary, one severity order, one case result.
+
+Everything that carries a case's result between modules uses these types:
+
+- :class:`RawResult` is what the harness observed for one attempt of one case
+  on one loop (in a worker, in the pytest plugin, or in a reproducer). It knows
+  nothing about expectations files.
+- :class:`CaseResult` is what a run reports for a case after
+  :func:`conformance.verdict.verdict` has folded its attempts together and
+  applied the expectations. Its JSON form is one entry of ``runs[].cases`` in
+  the results document (docs/results-format.md).
+
+Reports read saved JSON files, so they work on plain dicts; :meth:`CaseResult.from_json`
+is there for code that wants the typed form back.
+"""
 
 from __future__ import annotations
 
 import platform
 import sys
 from collections import Counter
-from typing import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterable, Literal, Optional
 
 from . import __version__
 
-OUTCOMES = ("pass", "fail", "error", "timeout", "crash", "skip", "xfail", "xpass")
-GATE_FAILING = ("fail", "error", "timeout", "crash")
-#: With --repeat, the reported outcome is the worst attempt's.
-SEVERITY = {"skip": 0, "pass": 1, "fail": 2, "error": 3, "timeout": 4, "crash": 5}
+#: The results document's shape. 2 added findings, hygiene and the stdlib
+#: baseline; readers still accept 1 (docs/results-format.md).
+SCHEMA = 2
+READABLE_SCHEMAS = (1, 2)
+
+Outcome = Literal["pass", "fail", "error", "timeout", "crash", "skip", "xfail", "xpass"]
+#: Every outcome, in the order reports list them.
+OUTCOMES: tuple[Outcome, ...] = (
+    "pass",
+    "fail",
+    "error",
+    "timeout",
+    "crash",
+    "skip",
+    "xfail",
+    "xpass",
+)
+#: Outcomes the harness itself produces, before any expectations file is read.
+RAW_OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "error", "timeout", "crash", "skip")
+#: Raw outcomes that mean the loop did not do what the case checks.
+FAILING: tuple[Outcome, ...] = ("fail", "error", "timeout", "crash")
+#: Least to most severe. With --repeat the reported attempt is the most severe
+#: one; reports sort and colour by the same order.
+SEVERITY: tuple[Outcome, ...] = (
+    "skip",
+    "pass",
+    "xfail",
+    "xpass",
+    "fail",
+    "error",
+    "timeout",
+    "crash",
+)
+_RANK = {name: rank for rank, name in enumerate(SEVERITY)}
+
+
+def severity(outcome: str) -> int:
+    return _RANK.get(outcome, 0)
 
 
 def worst(outcomes: Iterable[str]) -> str:
-    return max(outcomes, key=lambda o: SEVERITY.get(o, 0))
+    return max(outcomes, key=severity)
+
+
+def gate_failing(allow_xpass: bool = False) -> tuple[str, ...]:
+    """The final outcomes that fail a run's gate."""
+    return FAILING if allow_xpass else (*FAILING, "xpass")
+
+
+@dataclass
+class Details:
+    """What a failing case shows besides its one-line message."""
+
+    expected: str = ""
+    actual: str = ""
+    traceback: str = ""
+
+    @classmethod
+    def from_json(cls, data: Optional[dict]) -> Optional[Details]:
+        if not data:
+            return None
+        return cls(**{k: str(data.get(k) or "") for k in ("expected", "actual", "traceback")})
+
+
+@dataclass
+class RawResult:
+    """One attempt of one case on one loop, as the harness saw it.
+
+    ``hygiene`` lists what the loop left behind (fds, threads, child
+    processes, unclosed-object warnings), one note per kind. It never changes
+    ``outcome``: the run turns those notes into hygiene findings of their own.
+    ``harness`` lists harness steps that did not work on this loop (an optional
+    method the teardown wanted, say); those are never the case's failure either.
+    """
+
+    outcome: Outcome
+    message: str = ""
+    details: Optional[Details] = None
+    observed: Optional[str] = None
+    duration_s: float = 0.0
+    hygiene: dict[str, str] = field(default_factory=dict)
+    harness: list[str] = field(default_factory=list)
+    #: What sort of problem decided a failure: assertion, exception, protocol,
+    #: handler, log, warning, timeout, crash or error. Findings group by it.
+    kind: str = ""
+    #: The cause in the loop's own words, for grouping (an exception's type,
+    #: message and where it was raised; a protocol violation), before normalising.
+    cause: str = ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        if self.details is None:
+            data["details"] = None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> RawResult:
+        return cls(
+            outcome=data["outcome"],
+            message=data.get("message") or "",
+            details=Details.from_json(data.get("details")),
+            observed=data.get("observed"),
+            duration_s=float(data.get("duration_s") or 0.0),
+            hygiene=dict(data.get("hygiene") or {}),
+            harness=list(data.get("harness") or []),
+            kind=data.get("kind") or "",
+            cause=data.get("cause") or "",
+        )
+
+
+@dataclass
+class CaseResult:
+    """One case's entry in ``runs[].cases`` of the results document."""
+
+    id: str
+    api: str
+    section: str
+    clause: str
+    level: str
+    quote: str
+    file: str
+    line: int
+    outcome: Outcome = "skip"
+    message: str = ""
+    duration_s: float = 0.0
+    details: Optional[Details] = None
+    observed: Optional[str] = None
+    #: The expectations entry that matched: {"outcome", "reason", "file", "line"[, "issue"]}.
+    expected: Optional[dict] = None
+    flaky: bool = False
+    attempts: list[str] = field(default_factory=list)
+    repro: str = ""
+    resolution: Optional[dict] = None
+    #: The outcome before expectations were applied (what the loop did).
+    raw_outcome: Optional[str] = None
+    #: Hygiene notes by kind (see RawResult.hygiene).
+    hygiene: dict[str, str] = field(default_factory=dict)
+    harness: list[str] = field(default_factory=list)
+    #: The stdlib loop's raw outcome for this case on the same Python, when known.
+    stdlib: Optional[str] = None
+    #: The id of the finding this case is grouped under.
+    finding: Optional[str] = None
+    #: See RawResult.kind and RawResult.cause.
+    kind: str = ""
+    cause: str = ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        if self.details is None:
+            data["details"] = None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> CaseResult:
+        known = {f.name for f in fields(cls)}
+        values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
+        values["details"] = Details.from_json(data.get("details"))
+        return cls(**values)
 
 
 def environment(argv: list[str], **extra: object) -> dict:
@@ -31,28 +196,42 @@ def environment(argv: list[str], **extra: object) -> dict:
     }
 
 
-def summarize(cases: list[dict], allow_xpass: bool = False) -> dict:
-    counts = Counter(c["outcome"] for c in cases)
+def summarize(
+    cases: list[CaseResult],
+    hygiene: list[CaseResult] = (),  # type: ignore[assignment]
+    *,
+    allow_xpass: bool = False,
+    hygiene_gate: bool = True,
+) -> dict:
+    """Counts per outcome, level and section, and the gate.
+
+    The hygiene pseudo-cases are counted apart (``summary.hygiene``); with
+    ``hygiene_gate`` False (``--hygiene warn``) they do not fail the gate.
+    """
+    counts = Counter(c.outcome for c in cases)
     summary: dict = {"total": len(cases)}
     summary.update({o: counts.get(o, 0) for o in OUTCOMES})
-    summary["flaky"] = sum(1 for c in cases if c.get("flaky"))
+    summary["flaky"] = sum(1 for c in cases if c.flaky)
     by_level: dict = {}
     by_section: dict = {}
     for case in cases:
-        level = by_level.setdefault(case["level"], {})
-        level[case["outcome"]] = level.get(case["outcome"], 0) + 1
-        section = by_section.setdefault(case["section"], {})
-        section[case["outcome"]] = section.get(case["outcome"], 0) + 1
+        level = by_level.setdefault(case.level, {})
+        level[case.outcome] = level.get(case.outcome, 0) + 1
+        section = by_section.setdefault(case.section, {})
+        section[case.outcome] = section.get(case.outcome, 0) + 1
     summary["by_level"] = by_level
     summary["by_section"] = by_section
-    failing = GATE_FAILING + (() if allow_xpass else ("xpass",))
-    summary["gate"] = "fail" if any(counts.get(o) for o in failing) else "pass"
+    hygiene_counts = Counter(c.outcome for c in hygiene)
+    summary["hygiene"] = {o: hygiene_counts[o] for o in OUTCOMES if hygiene_counts[o]}
+    failing = gate_failing(allow_xpass)
+    gated = list(cases) + (list(hygiene) if hygiene_gate else [])
+    summary["gate"] = "fail" if any(c.outcome in failing for c in gated) else "pass"
     return summary
 
 
 def document(env: dict, runs: list[dict]) -> dict:
     return {
-        "schema": 1,
+        "schema": SCHEMA,
         "tool": {"name": "asyncio-conformance", "version": __version__},
         "environment": env,
         "runs": runs,

@@ -1,9 +1,17 @@
-"""The ``run`` command's engine: cases x loops -> results document.
+"""The ``run`` command's engine: a plan of cases x loops -> the results document.
 
-For each loop: decide which cases the host can run (markers), hand the rest to
-a worker pool, fold repeated attempts together, apply expectations, and
-summarize. Results come back in completion order and are put back into spec
-order, so reports never depend on scheduling.
+A :class:`RunPlan` is built once, before anything runs: the selected cases,
+each loop's adapter and expectations, and the ids an expectation may name.
+Building it checks every input, and :func:`probe_loops` then makes sure each
+factory really makes an event loop, so bad input stops the run in seconds
+with exit 2 instead of after the suite.
+
+For each loop, :func:`run_loop` decides which cases the host can run
+(markers), hands the rest to a worker pool, folds repeated attempts and
+applies expectations through the one verdict function, adds the hygiene
+pseudo-cases, the stdlib baseline and the findings, and summarizes. Results
+come back in completion order and are put back into spec order, so reports
+never depend on scheduling.
 """
 
 from __future__ import annotations
@@ -16,12 +24,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional
 
+from . import hygiene
 from .adapters import Adapter, resolve_adapter
+from .baseline import STDLIB_LOOPS, stdlib_outcomes
 from .expectations import ExpectationFile, Matcher, load_expectations
-from .pool import Task, WorkerPool
-from .results import document, environment, summarize, worst
-from .spec.markers import skip_reason
+from .findings import group_findings
+from .pool import CaseDone, LateHygiene, Task, WorkerPool
+from .probe import ProbeReport, probe
+from .results import FAILING, CaseResult, RawResult, document, environment, summarize
 from .spec.model import Case, Suite
+from .verdict import skip_reason, skipped, verdict
+from .worker import THREAD_GRACE
+
+#: --hygiene: whether a failing hygiene case fails the gate.
+HYGIENE_POLICIES = ("fail", "warn")
 
 
 @dataclass
@@ -36,6 +52,10 @@ class RunOptions:
     expectations: list[str] = field(default_factory=list)
     default_expectations: bool = True
     allow_xpass: bool = False
+    hygiene: str = "fail"
+    stdlib_baseline: bool = True
+    #: auto, yes or no: see inherits_stdlib().
+    stdlib_expectations: str = "auto"
     argv: list[str] = field(default_factory=list)
 
     @property
@@ -43,120 +63,79 @@ class RunOptions:
         return self.jobs or os.cpu_count() or 1
 
 
-def _base_result(case: Case, loop_name: str) -> dict:
-    return {
-        "id": case.id,
-        "api": case.api,
-        "section": case.section,
-        "clause": case.clause,
-        "level": case.level,
-        "quote": " ".join(case.quote),
-        "resolution": case.resolution,
-        "outcome": "skip",
-        "message": "",
-        "duration_s": 0.0,
-        "details": None,
-        "observed": None,
-        "expected": None,
-        "flaky": False,
-        "attempts": [],
-        "repro": f"asyncio-conformance repro '{case.id}' --loop {loop_name}",
-        "file": case.file,
-        "line": case.line,
-    }
+@dataclass
+class LoopPlan:
+    adapter: Adapter
+    files: list[ExpectationFile]
+    probe: Optional[ProbeReport] = None
+    #: The stdlib's expectations apply too (a loop built on the stdlib; see inherit_stdlib).
+    inherits_stdlib: bool = False
+    matcher: Matcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.matcher = Matcher(self.files, self.adapter.name)
+
+    def inherit_stdlib(self) -> None:
+        """Apply the stdlib's expectations after the loop's own: it inherits those deviations."""
+        self.files = self.files + [f.inherited() for f in stdlib_expectation_files()]
+        self.matcher = Matcher(self.files, self.adapter.name)
+        self.inherits_stdlib = True
+
+    @property
+    def environment(self) -> dict:
+        env = dict(os.environ)
+        env.update(dict(self.adapter.environment))
+        return env
 
 
-def _known_ids(suite: Suite) -> set[str]:
-    """Ids an expectation may name: the loaded specs and the bundled ones.
+@dataclass
+class RunPlan:
+    """Everything a run needs, checked and resolved once."""
+
+    suite: Suite
+    cases: list[Case]
+    loops: list[LoopPlan]
+    #: Ids an expectation may name: every bundled and loaded case, and the hygiene ids.
+    known_ids: set[str]
+    options: RunOptions
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, suite: Suite, options: RunOptions) -> RunPlan:
+        adapters = [resolve_adapter(ref) for ref in options.loops]
+        names = [a.name for a in adapters]
+        given = [load_expectations(p) for p in options.expectations]
+        warnings = [
+            f"{f.path}: 'loop: {f.loop}' matches none of this run's loops "
+            f"({', '.join(names)}); its entries were not applied"
+            for f in given
+            if f.loop is not None and f.loop not in names
+        ]
+        loops = [LoopPlan(a, bundled_expectations(a, options) + given) for a in adapters]
+        return cls(
+            suite=suite,
+            cases=suite.select(options.select, options.sections),
+            loops=loops,
+            known_ids=known_ids(suite),
+            options=options,
+            warnings=warnings,
+        )
+
+
+def known_ids(suite: Suite) -> set[str]:
+    """Ids an expectation may name: the loaded specs, the bundled ones and the hygiene cases.
 
     Running a subset of spec files must not make every entry about the other
     files look stale; an entry is stale only when no spec anywhere has its case.
     """
     from .spec.load import load_suite
 
-    ids = {c.id for c in suite.cases}
+    ids = {c.id for c in suite.cases} | set(hygiene.IDS)
     try:
         ids.update(c.id for c in load_suite().cases)
     except Exception:  # the bundled specs are checked elsewhere; never fail a run here
         pass
     return ids
-
-
-def _fold(base: dict, attempts: list[dict]) -> dict:
-    """Merge repeated attempts: the worst outcome, marked flaky when they differ."""
-    attempts.sort(key=lambda r: r.get("attempt", 0))
-    outcomes = [a["outcome"] for a in attempts]
-    chosen = next(a for a in attempts if a["outcome"] == worst(outcomes))
-    base.update(
-        outcome=chosen["outcome"],
-        message=chosen.get("message", ""),
-        details=chosen.get("details"),
-        observed=chosen.get("observed"),
-        duration_s=round(sum(a.get("duration_s", 0.0) for a in attempts), 6),
-        attempts=outcomes,
-        flaky=len(set(outcomes)) > 1,
-    )
-    if base["flaky"]:
-        base["message"] = f"flaky: outcomes {outcomes}. " + base["message"]
-    return base
-
-
-def run_loop(
-    suite: Suite,
-    cases: list[Case],
-    adapter: Adapter,
-    options: RunOptions,
-    expectation_files: list[ExpectationFile],
-    progress: Optional[Callable[[dict], None]] = None,
-) -> dict:
-    """Run the selected cases on one loop and return its ``runs[]`` entry."""
-    results = {c.id: _base_result(c, adapter.name) for c in cases}
-    tasks: list[Task] = []
-    for case in cases:
-        if not case.runnable:
-            results[case.id]["message"] = "precondition: an obligation on the caller, not tested"
-            continue
-        reason = skip_reason(case.markers)
-        if reason:
-            results[case.id]["message"] = reason
-            continue
-        for attempt in range(options.repeat):
-            tasks.append(
-                Task(
-                    case=suite.wire(case),
-                    attempt=attempt,
-                    timeout=case.timeout * options.timeout_multiplier,
-                    multiplier=options.timeout_multiplier,
-                    debug=options.debug_mode,
-                )
-            )
-    env = dict(os.environ)
-    env.update(dict(adapter.environment))
-    pool = WorkerPool(
-        adapter.factory if adapter.name == adapter.factory else adapter.name,
-        options.workers,
-        env=env,
-    )
-    matcher = Matcher(expectation_files, adapter.name)
-    attempts: dict[str, list[dict]] = {}
-    for result in pool.run(tasks):
-        attempts.setdefault(result["id"], []).append(result)
-        if progress and len(attempts[result["id"]]) == options.repeat:
-            # Show the outcome the summary will count: a known failure is an
-            # "x" here, not an "F" that the last line then contradicts.
-            progress(matcher.apply(dict(result)))
-    for case_id, tried in attempts.items():
-        _fold(results[case_id], tried)
-    ordered = [matcher.apply(results[c.id]) for c in cases]
-    return {
-        "loop": adapter.describe(),
-        "expectations": {
-            "files": [f.path for f in matcher.files],
-            "stale": matcher.stale(_known_ids(suite)),
-        },
-        "summary": summarize(ordered, allow_xpass=options.allow_xpass),
-        "cases": ordered,
-    }
 
 
 def display_path(path: Path) -> str:
@@ -172,36 +151,206 @@ def display_path(path: Path) -> str:
     return str(path)
 
 
-def collect_expectations(options: RunOptions, adapter: Adapter) -> list[ExpectationFile]:
-    files = [load_expectations(p) for p in options.expectations]
-    if options.default_expectations and adapter.expectations:
-        bundled = Path(adapter.expectations)
-        paths = sorted(bundled.glob("*.yaml")) if bundled.is_dir() else [bundled]
-        given = {Path(p).resolve() for p in options.expectations}
-        for path in reversed([p for p in paths if p.resolve() not in given]):
-            default = load_expectations(path, display_path(path))
-            default.loop = None  # bundled with the adapter: it applies under any alias
-            files.insert(0, default)
+def _expectation_files(source: str, skip: set[Path] = frozenset()) -> list[ExpectationFile]:
+    """A bundled expectations file, or every file of a bundled folder, for any loop name."""
+    bundled = Path(source)
+    paths = sorted(bundled.glob("*.yaml")) if bundled.is_dir() else [bundled]
+    files = []
+    for path in paths:
+        if path.resolve() in skip:
+            continue
+        loaded = load_expectations(path, display_path(path))
+        loaded.loop = None  # bundled with the adapter: it applies under any alias
+        files.append(loaded)
     return files
 
 
-def run(
-    suite: Suite,
-    options: RunOptions,
-    progress: Optional[Callable[[Adapter, dict], None]] = None,
-    on_loop_done: Optional[Callable[[dict], None]] = None,
+def bundled_expectations(adapter: Adapter, options: RunOptions) -> list[ExpectationFile]:
+    """The adapter's own expectations, unless --no-default-expectations."""
+    if not options.default_expectations or not adapter.expectations:
+        return []
+    return _expectation_files(
+        adapter.expectations, {Path(p).resolve() for p in options.expectations}
+    )
+
+
+def stdlib_expectation_files() -> list[ExpectationFile]:
+    from .adapters.builtin import STDLIB_EXPECTATIONS
+
+    return _expectation_files(STDLIB_EXPECTATIONS)
+
+
+def inherits_stdlib(adapter: Adapter, stdlib_based: bool, choice: str) -> bool:
+    """Whether a loop gets the stdlib's expectations (``--stdlib-expectations auto|yes|no``).
+
+    ``auto``: when its adapter says it is built on the stdlib, or the probe
+    found its loop to be an ``asyncio.BaseEventLoop``. The stdlib's own
+    adapters have those expectations already.
+    """
+    if adapter.name in STDLIB_LOOPS or choice == "no":
+        return False
+    return choice == "yes" or adapter.stdlib_based or stdlib_based
+
+
+def probe_loops(plan: RunPlan, report: Optional[Callable[[str], None]] = None) -> None:
+    """Probe every loop of the plan (see conformance/probe.py); raises UsageError."""
+    for loop in plan.loops:
+        loop.probe = probe(loop.adapter, loop.environment, plan.options.timeout_multiplier)
+        choice = plan.options.stdlib_expectations
+        if inherits_stdlib(loop.adapter, loop.probe.stdlib_based, choice):
+            loop.inherit_stdlib()
+            if report and choice == "auto":
+                report(
+                    f"{loop.adapter.name}: its loop is built on the stdlib's "
+                    f"({loop.probe.loop_class}), so the stdlib's expectations apply to it too "
+                    "(--stdlib-expectations no turns this off)"
+                )
+        if report and loop.probe.skipped_steps:
+            left_out = "; ".join(f"{k}: {v}" for k, v in loop.probe.skipped_steps.items())
+            report(f"{loop.adapter.name}: warm-up steps left out: {left_out}")
+
+
+def _pool(plan: RunPlan, loop: LoopPlan) -> WorkerPool:
+    options = plan.options
+    return WorkerPool(
+        loop.adapter,
+        options.workers,
+        init={
+            "machines": plan.suite.machines,
+            "multiplier": options.timeout_multiplier,
+            "debug": options.debug_mode,
+            "warm_up": loop.probe.working_steps if loop.probe else [],
+        },
+        env=loop.environment,
+        grace=THREAD_GRACE * options.timeout_multiplier,
+    )
+
+
+def _tasks(cases: list[Case], options: RunOptions) -> list[Task]:
+    return [
+        Task(case.to_wire(), attempt, case.timeout * options.timeout_multiplier)
+        for case in cases
+        for attempt in range(options.repeat)
+    ]
+
+
+def run_loop(
+    plan: RunPlan,
+    loop: LoopPlan,
+    progress: Optional[Callable[[CaseResult], None]] = None,
+    note: Optional[Callable[[str], None]] = None,
 ) -> dict:
-    """Run everything; return the results document."""
-    adapters = [resolve_adapter(ref) for ref in options.loops]
-    # Expectations are checked up front so that a bad file stops the run before any case.
-    expectations = {a.name: collect_expectations(options, a) for a in adapters}
-    cases = suite.select(options.select, options.sections)
+    """Run the plan's cases on one loop and return its ``runs[]`` entry."""
+    options, adapter = plan.options, loop.adapter
+    results: dict[str, CaseResult] = {}
+    to_run: list[Case] = []
+    for case in plan.cases:
+        reason = skip_reason(case, adapter)
+        if reason:
+            results[case.id] = skipped(case, reason, adapter.name)
+        else:
+            to_run.append(case)
+    by_id = {case.id: case for case in to_run}
+    attempts: dict[str, list[RawResult]] = {}
+    late: dict[str, dict[str, str]] = {}
+    for event in _pool(plan, loop).run(_tasks(to_run, options)):
+        if isinstance(event, LateHygiene):
+            late.setdefault(event.case_id, {}).setdefault(event.kind, event.note)
+            continue
+        tried = attempts.setdefault(event.case_id, [])
+        tried.append(event.raw)
+        if len(tried) == options.repeat:
+            case = by_id[event.case_id]
+            results[case.id] = verdict(case, tried, loop.matcher.entry_for(case.id), adapter.name)
+            if progress:
+                progress(results[case.id])
+    for case_id, notes in late.items():
+        if case_id in results:
+            for kind, text in notes.items():
+                results[case_id].hygiene.setdefault(kind, text)
+    ordered = [results[c.id] for c in plan.cases]
+    hygiene_results = _hygiene_results(ordered, loop)
+    if options.stdlib_baseline and adapter.name not in STDLIB_LOOPS:
+        _add_stdlib_baseline(plan, ordered, note)
+    findings = group_findings(ordered + hygiene_results)
+    return {
+        "loop": adapter.describe(),
+        "expectations": {
+            "files": [f.path for f in loop.matcher.files],
+            "stale": loop.matcher.stale(plan.known_ids),
+            "inherits_stdlib": loop.inherits_stdlib,
+        },
+        "warm_up": {
+            "steps": loop.probe.working_steps if loop.probe else [],
+            "left_out": loop.probe.skipped_steps if loop.probe else {},
+        },
+        "summary": summarize(
+            ordered,
+            hygiene_results,
+            allow_xpass=options.allow_xpass,
+            hygiene_gate=options.hygiene == "fail",
+        ),
+        "findings": [f.to_json() for f in findings],
+        "cases": [r.to_json() for r in ordered],
+        "hygiene": [r.to_json() for r in hygiene_results],
+    }
+
+
+def _hygiene_results(results: list[CaseResult], loop: LoopPlan) -> list[CaseResult]:
+    raw = hygiene.aggregate(results)
+    return [
+        verdict(case, [raw[case.id]], loop.matcher.entry_for(case.id), loop.adapter.name)
+        for case in hygiene.hygiene_cases()
+    ]
+
+
+def _add_stdlib_baseline(
+    plan: RunPlan, results: list[CaseResult], note: Optional[Callable[[str], None]]
+) -> None:
+    """Record, on every failing case, whether the stdlib loop fails it too."""
+    cases = {c.id: c for c in plan.cases}
+    failing = [cases[r.id] for r in results if r.raw_outcome in FAILING and r.id in cases]
+    if not failing:
+        return
+    stdlib = LoopPlan(resolve_adapter("asyncio"), [])
+
+    def run_on_stdlib(todo: list[Case]) -> dict[str, str]:
+        if note:
+            note(f"stdlib baseline: running {len(todo)} case(s) on the stdlib loop")
+        outcomes: dict[str, str] = {}
+        options = plan.options
+        for event in _pool(plan, stdlib).run(
+            [Task(c.to_wire(), 0, c.timeout * options.timeout_multiplier) for c in todo]
+        ):
+            if isinstance(event, CaseDone):
+                outcomes[event.case_id] = event.raw.outcome
+        return outcomes
+
+    outcomes, _ = stdlib_outcomes(
+        failing, Case.to_wire, run_on_stdlib, debug=plan.options.debug_mode
+    )
+    for result in results:
+        if result.id in outcomes:
+            result.stdlib = outcomes[result.id]
+
+
+def run(
+    plan: RunPlan,
+    progress: Optional[Callable[[Adapter, CaseResult], None]] = None,
+    on_loop_start: Optional[Callable[[Adapter, int], None]] = None,
+    on_loop_done: Optional[Callable[[dict], None]] = None,
+    note: Optional[Callable[[str], None]] = None,
+) -> dict:
+    """Run everything in the plan; return the results document."""
+    options = plan.options
     started = time.monotonic()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     runs = []
-    for adapter in adapters:
-        report = (lambda r, a=adapter: progress(a, r)) if progress else None
-        entry = run_loop(suite, cases, adapter, options, expectations[adapter.name], report)
+    for loop in plan.loops:
+        if on_loop_start:
+            on_loop_start(loop.adapter, len(plan.cases))
+        report = (lambda r, a=loop.adapter: progress(a, r)) if progress else None
+        entry = run_loop(plan, loop, report, note)
         runs.append(entry)
         if on_loop_done:
             on_loop_done(entry)
@@ -214,6 +363,7 @@ def run(
         debug_mode=options.debug_mode,
         repeat=options.repeat,
         select=options.select or None,
+        hygiene=options.hygiene,
         executable=sys.executable,
     )
     return document(env, runs)

@@ -62,3 +62,8 @@ def policy_changing_loop() -> asyncio.AbstractEventLoop:
     """Installs its own global policy every time it makes a loop."""
     asyncio.set_event_loop_policy(_MeddlingPolicy())
     return asyncio.SelectorEventLoop()
+
+
+def not_a_loop() -> object:
+    """Returns something that is not an event loop at all."""
+    return object()

@@ -102,7 +102,7 @@ def test_run_passing_loop_exits_0_and_writes_results(tmp_path: Path) -> None:
     proc = run_cli("run", "--loop", "asyncio", "-k", "loop.call_soon/", "--json", str(out))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     results = json.loads(out.read_text())
-    assert results["schema"] == 1
+    assert results["schema"] == 2
     (run,) = results["runs"]
     assert run["loop"]["name"] == "asyncio" and run["summary"]["gate"] == "pass"
     assert all(c["outcome"] in ("pass", "skip", "xfail") for c in run["cases"])
@@ -162,12 +162,13 @@ def test_python_dash_m_works() -> None:
 
 
 def test_internal_error_exits_3(monkeypatch) -> None:
-    from conformance import cli, commands
+    from conformance import cli
+    from conformance.commands.listing import ListLoops
 
-    def explode(args, argv):
+    def explode(self):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(commands, "cmd_list_loops", explode)
+    monkeypatch.setattr(ListLoops, "run", explode)
     assert cli.main(["list-loops"]) == 3
 
 

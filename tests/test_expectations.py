@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conformance.expectations import Matcher, load_expectations
+from conformance.results import CaseResult
+from conformance.verdict import apply_expectation
 
 from .conftest import outcomes
 
@@ -24,8 +26,29 @@ def write(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def result(case_id: str, outcome: str) -> dict:
-    return {"id": case_id, "outcome": outcome, "message": "m"}
+class Judged:
+    """What the one verdict function makes of a raw outcome, given a matcher."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+
+    def apply(self, case_id: str, outcome: str) -> CaseResult:
+        result = CaseResult(
+            id=case_id,
+            api="a",
+            section="s",
+            clause=case_id.rsplit("/", 1)[0],
+            level="must",
+            quote="",
+            file="f",
+            line=1,
+            outcome=outcome,  # type: ignore[arg-type]
+            message="m",
+        )
+        entry = self.matcher.entry_for(case_id)
+        if entry is not None:
+            apply_expectation(result, entry)
+        return result
 
 
 def test_matching_failure_becomes_xfail_and_pass_becomes_xpass(tmp_path: Path) -> None:
@@ -39,14 +62,14 @@ expectations:
 """,
         )
     )
-    matcher = Matcher([file], "asyncio")
-    assert matcher.apply(result("a/b/x", "fail"))["outcome"] == "xfail"
-    assert matcher.apply(result("a/b/x", "pass"))["outcome"] == "xpass"
-    assert matcher.apply(result("c/d/e", "crash"))["outcome"] == "xfail"
-    wrong_kind = matcher.apply(result("c/d/e", "fail"))
-    assert wrong_kind["outcome"] == "fail" and "expected timeout/crash" in wrong_kind["message"]
-    assert matcher.apply(result("z/z/z", "fail"))["outcome"] == "fail"
-    assert matcher.apply(result("a/b/x", "skip"))["outcome"] == "skip"
+    judged = Judged(Matcher([file], "asyncio"))
+    assert judged.apply("a/b/x", "fail").outcome == "xfail"
+    assert judged.apply("a/b/x", "pass").outcome == "xpass"
+    assert judged.apply("c/d/e", "crash").outcome == "xfail"
+    wrong_kind = judged.apply("c/d/e", "fail")
+    assert wrong_kind.outcome == "fail" and "expected timeout/crash" in wrong_kind.message
+    assert judged.apply("z/z/z", "fail").outcome == "fail"
+    assert judged.apply("a/b/x", "skip").outcome == "skip"
 
 
 def test_stale_entries_and_loop_scoping(tmp_path: Path) -> None:
@@ -79,8 +102,9 @@ expectations:
         )
     )
     matcher = Matcher([file], "asyncio")
-    assert matcher.apply(result("a/x/y", "fail"))["outcome"] == "fail"
-    assert matcher.apply(result("b/x/y", "fail"))["outcome"] == "fail"
+    judged = Judged(matcher)
+    assert judged.apply("a/x/y", "fail").outcome == "fail"
+    assert judged.apply("b/x/y", "fail").outcome == "fail"
     assert matcher.stale([]) == [], "entries that do not apply here are never stale"
 
 
@@ -139,9 +163,9 @@ expectations:
 """,
         )
     )
-    matcher = Matcher([file], "asyncio")
-    assert matcher.apply(result("a/b/c", "pass"))["outcome"] == "pass"
-    assert matcher.apply(result("a/b/c", "fail"))["outcome"] == "xfail"
+    judged = Judged(Matcher([file], "asyncio"))
+    assert judged.apply("a/b/c", "pass").outcome == "pass"
+    assert judged.apply("a/b/c", "fail").outcome == "xfail"
     bad = write(tmp_path, 'expectations:\n  - {id: x, outcome: [pass], reason: "only pass"}\n')
     import pytest
 

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from conformance.runtime.harness import run_case
+from conformance.results import RawResult
+from conformance.runtime.harness import HarnessSettings, run_case
 from conformance.spec.load import load_suite
 
 
@@ -15,7 +16,7 @@ def machines() -> dict:
     return load_suite().machines
 
 
-def drive(machines: dict, code: str) -> dict:
+def drive(machines: dict, code: str) -> RawResult:
     case = {
         "id": "t/t/t",
         "code": code,
@@ -23,10 +24,9 @@ def drive(machines: dict, code: str) -> dict:
         "code_line": 1,
         "file": "<test>",
         "level": "must",
-        "machines": machines,
         "expect": {},
     }
-    return run_case(case, asyncio.new_event_loop)
+    return run_case(case, asyncio.new_event_loop, HarnessSettings(machines=machines)).raw
 
 
 class FakeTransport(asyncio.Transport):
@@ -47,7 +47,7 @@ return p.events
 
 def test_legal_order_passes(machines: dict) -> None:
     result = drive(machines, LEGAL)
-    assert result["outcome"] == "pass", result
+    assert result.outcome == "pass", result
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,8 @@ def test_legal_order_passes(machines: dict) -> None:
 def test_illegal_orders_fail(machines: dict, change: str, words: str) -> None:
     code = LEGAL.replace('p.data_received(b"x")', change)
     result = drive(machines, code)
-    assert result["outcome"] == "fail"
-    assert "state machine Protocol" in result["message"] and words in result["message"]
+    assert result.outcome == "fail"
+    assert "state machine Protocol" in result.message and words in result.message
 
 
 def test_overridden_callbacks_are_still_watched(machines: dict) -> None:
@@ -79,18 +79,18 @@ p.data_received(b"too early")
 """
     result = drive(machines, code)
     assert (
-        result["outcome"] == "fail"
-        and "data_received is not allowed in state 'start'" in result["message"]
+        result.outcome == "fail"
+        and "data_received is not allowed in state 'start'" in result.message
     )
 
 
 def test_a_protocol_left_connected_fails(machines: dict) -> None:
     code = "class P(Protocol):\n    pass\np = P()\np.connection_made(None)\n"
     result = drive(machines, code)
-    assert result["outcome"] == "fail" and "transport was left open" in result["message"]
+    assert result.outcome == "fail" and "transport was left open" in result.message
 
 
 def test_flow_control_must_alternate(machines: dict) -> None:
     code = LEGAL.replace('p.data_received(b"x")', "p.pause_writing()\np.pause_writing()")
     result = drive(machines, code)
-    assert result["outcome"] == "fail" and "state machine FlowControl" in result["message"]
+    assert result.outcome == "fail" and "state machine FlowControl" in result.message

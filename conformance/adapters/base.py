@@ -7,6 +7,7 @@ standalone reproducers must be able to rebuild it from text alone.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -33,6 +34,19 @@ class Adapter:
     object there. ``expectations`` is a bundled expectations file applied to
     every run of this adapter unless the user passes
     ``--no-default-expectations``.
+
+    ``host`` is for loops whose intended use is not "a factory returns a loop
+    that the caller runs", such as trio-asyncio inside ``trio.run()``. It names
+    a function ``host(body)``: it must make a loop in its own way, run the
+    coroutine ``body(loop)`` to completion on it, close the loop and return.
+    Each case then runs inside the host. Sync-mode cases, which drive the loop
+    themselves with ``run_until_complete()`` or ``run_forever()``, are skipped
+    for a hosted adapter. ``factory`` still names a loop class or factory, for
+    ``repro`` and for cases that start the loop in a child process.
+
+    ``stdlib_based`` marks a loop built on the stdlib's own (a subclass, or a
+    patch of it): the stdlib's bundled expectations then apply to it too, so
+    deviations it inherits from CPython are recorded once, with their reasons.
     """
 
     name: str
@@ -43,12 +57,17 @@ class Adapter:
     teardown: Optional[str] = None
     expectations: Optional[str] = None
     environment: tuple[tuple[str, str], ...] = ()
+    host: Optional[str] = None
+    stdlib_based: bool = False
 
     def load_factory(self) -> Callable[[], Any]:
         factory = load_reference(self.factory)
         if not callable(factory):
             raise TypeError(f"{self.factory} is not callable")
         return factory
+
+    def load_host(self) -> Optional[Callable[[Callable[[Any], Any]], Any]]:
+        return load_reference(self.host) if self.host else None
 
     def run_setup(self) -> None:
         if self.setup:
@@ -57,6 +76,18 @@ class Adapter:
     def run_teardown(self) -> None:
         if self.teardown:
             load_reference(self.teardown)()
+
+    def to_json(self) -> dict:
+        """Every field, for handing the adapter to a worker without resolving it again."""
+        data = dataclasses.asdict(self)
+        data["environment"] = [list(pair) for pair in self.environment]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Adapter:
+        values = dict(data)
+        values["environment"] = tuple(tuple(pair) for pair in data.get("environment") or ())
+        return cls(**values)
 
     def describe(self) -> dict:
         return {

@@ -52,6 +52,17 @@ def _module_version(module_name: str) -> str:
         return str(getattr(module, "__version__", "unknown"))
 
 
+def _registered_with_factory(ref: str, points: dict) -> Optional[Adapter]:
+    for name, ep in sorted(points.items()):
+        try:
+            adapter = _from_entry_point(name, ep)
+        except Exception:
+            continue
+        if adapter is not None and adapter.factory == ref and adapter.host is None:
+            return adapter
+    return None
+
+
 def resolve_adapter(ref: str, origin: str = "--loop") -> Adapter:
     """An adapter for a registered name or a ``package.module:factory`` reference."""
     points = _entry_points()
@@ -73,6 +84,11 @@ def resolve_adapter(ref: str, origin: str = "--loop") -> Adapter:
             )
         return adapter
     if ":" in ref:
+        registered = _registered_with_factory(ref, points)
+        if registered is not None:
+            # The same loop as a registered adapter: run it as that adapter, so its
+            # warm-up, set-up and expectations apply and reports use its name.
+            return registered
         try:
             factory = load_reference(ref)
         except Exception as exc:

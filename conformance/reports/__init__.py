@@ -42,8 +42,7 @@ __all__ = [
     "write_results_json",
 ]
 
-#: The results schema these reports understand.
-SCHEMA = 1
+from ..results import READABLE_SCHEMAS, SCHEMA
 
 PathArg = Union[str, "os.PathLike[str]"]
 
@@ -52,7 +51,7 @@ def load_results(path: PathArg) -> dict:
     """Read and check a results JSON file.
 
     Raises :class:`ValueError` naming the file when it cannot be read, is not
-    JSON, is not an object, has a ``schema`` other than 1, or has no ``runs``
+    JSON, is not an object, has a ``schema`` this version cannot read, or has no ``runs``
     list, so the CLI can report it as bad usage (exit 2) with one message.
     """
     name = os.fspath(path)
@@ -69,9 +68,11 @@ def load_results(path: PathArg) -> dict:
         raise ValueError(f"{name}: results must be a JSON object, not {type(data).__name__}")
     if "schema" not in data:
         raise ValueError(f"{name}: not an asyncio-conformance results file (no 'schema' field)")
-    if data["schema"] != SCHEMA:
+    if data["schema"] not in READABLE_SCHEMAS:
+        readable = ", ".join(map(str, READABLE_SCHEMAS))
         raise ValueError(
-            f"{name}: unsupported results schema {data['schema']!r}; this version reads schema {SCHEMA}"
+            f"{name}: unsupported results schema {data['schema']!r}; this version reads "
+            f"schemas {readable}"
         )
     if data.get("kind") == "matrix":
         raise ValueError(

@@ -1,4 +1,4 @@
-"""Runs one case against one fresh loop and decides its outcome.
+"""Runs one case against one fresh loop and says what happened.
 
 The steps, and why they are in this order:
 
@@ -6,35 +6,66 @@ The steps, and why they are in this order:
 2. Install a capturing exception handler, so that every handler call is seen
    (cases about the handler itself opt out with ``capture_handler: false``).
 3. Run the code, recording what it returned or raised.
-4. Collect garbage *before* closing the loop, so that "exception was never
-   retrieved" and "task was destroyed" reports reach the handler and count.
-5. Shut the loop down the way asyncio.run() does, then close it.
-6. Compare what was observed with ``expect``; then look for what no case may
-   do (unexpected handler calls, error logs, warnings, leaks).
-7. Restore global state whatever happened.
+4. Let callbacks the case already scheduled run, check the protocol machines,
+   and close the case's peers.
+5. Undo what the case did to the loop, then close it. The harness calls no
+   optional loop method the case did not use itself: a loop that lacks one
+   must not fail cases that never touch it (see :func:`_teardown_steps`).
+6. Compare what was observed with ``expect``.
+7. Collect garbage, restore global state, and note what the loop left behind
+   (fds, threads, children, unclosed-object warnings). Those notes are
+   *hygiene*: they never change this case's outcome (conformance/hygiene.py).
+
+A step of the harness's own that fails on this loop (the teardown's close(),
+say) is a ``harness`` note, never the case's failure.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import logging
 import os
-import re
 import time
 import traceback
 import warnings
+from dataclasses import dataclass, field
+from types import CodeType
 from typing import Any, Callable, Optional
 
+from ..results import Details, RawResult
 from .compile import CASE_FUNCTION, compile_case
-from .helpers import CaseContext, CaseFailure, SetupError, plain, resolve_type, same, short_repr
-from .isolation import Snapshot
+from .context import CaseContext
+from .isolation import Leaks, Snapshot
+from .judge import Judge, level_of, summarize_problems, warning_text
+from .values import CaseFailure, SetupError, plain, resolve_type, short_repr
 
 #: Loops that refused to close; see _Run.teardown.
 _UNCLOSABLE: list = []
 
-#: Warnings that always mean something was left undone.
-ALARMING_WARNINGS = (RuntimeWarning, ResourceWarning)
+
+@dataclass
+class HarnessSettings:
+    """What stays the same for every case of a run in one process."""
+
+    multiplier: float = 1.0
+    debug: bool = False
+    tls_pems: Optional[dict] = None
+    #: {"factory": "mod:attr", "setup": ...}: lets loop_python() rebuild the loop in a child.
+    loop_refs: dict = field(default_factory=dict)
+    #: Protocol state machines by name (specs/state-machines.yaml).
+    machines: dict = field(default_factory=dict)
+    #: An adapter's host (see Adapter.host): runs each case's body inside its own runner.
+    host: Optional[Callable[[Callable[[Any], Any]], Any]] = None
+
+
+@dataclass
+class CaseRun:
+    """What :func:`run_case` returns: the raw result, and what was left behind."""
+
+    raw: RawResult
+    leaks: Leaks = field(default_factory=Leaks)
 
 
 class _LogCapture(logging.Handler):
@@ -62,77 +93,99 @@ class _LogCapture(logging.Handler):
         self._logger.propagate = self._saved[1]
 
 
-def _result(
-    outcome: str,
-    message: str = "",
-    *,
-    expected: str = "",
-    actual: str = "",
-    tb: str = "",
-    observed: Optional[str] = None,
-) -> dict:
-    details = None
-    if expected or actual or tb:
-        details = {"expected": expected, "actual": actual, "traceback": tb}
-    return {"outcome": outcome, "message": message, "details": details, "observed": observed}
-
-
-def _format_exc(exc: BaseException) -> str:
+def format_exc(exc: BaseException) -> str:
     return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
-def _describe_context(ctx: dict) -> str:
-    parts = [str(ctx.get("message", "<no message>"))]
-    exc = ctx.get("exception")
-    if exc is not None:
-        parts.append(f"exception={type(exc).__name__}: {exc}")
-    return "; ".join(parts)
-
-
-def _level_of(name: str) -> int:
-    return getattr(logging, name)
+def _names_and_flags(code: CodeType) -> tuple[set[str], int]:
+    """Every name the case's code (and the functions it defines) uses, and their flags."""
+    names: set[str] = set(code.co_names)
+    flags = code.co_flags
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            inner_names, inner_flags = _names_and_flags(const)
+            names |= inner_names
+            flags |= inner_flags
+    return names, flags
 
 
 class _Run:
-    """The state of one case run; ``finish`` turns it into a result dict."""
+    """The state of one case run."""
 
-    def __init__(self, case: dict, multiplier: float) -> None:
+    def __init__(self, case: dict, settings: HarnessSettings) -> None:
         self.case = case
+        self.settings = settings
         self.expect: dict = case.get("expect") or {}
-        self.multiplier = multiplier
         self.value: Any = None
         self.error: Optional[BaseException] = None
         self.error_tb = ""
-        self.teardown_error: Optional[str] = None
+        self.raised_at = ""
         self.cleanup_errors: list = []
-
-    def execute(self, loop: Any, ctx: CaseContext) -> None:
-        case = self.case
-        scope = ctx.scope()
-        scope.update(case.get("params") or {})
-        code = compile_case(
+        self.harness_notes: list[str] = []
+        self.code = compile_case(
             case["code"],
             case.get("mode", "async"),
             case.get("code_line", 1),
             case.get("file", "<case>"),
         )
-        exec(code, scope)
-        function = scope[CASE_FUNCTION]
-        passthrough = self._expected_base_exception()
+        self.names, flags = _names_and_flags(self.code)
+        self.defines_async_generators = bool(flags & inspect.CO_ASYNC_GENERATOR)
+
+    # -- running ---------------------------------------------------------------
+
+    def function(self, ctx: CaseContext) -> Callable[[], Any]:
+        scope = ctx.scope()
+        scope.update(self.case.get("params") or {})
+        exec(self.code, scope)
+        return scope[CASE_FUNCTION]
+
+    def install(self, loop: Any, ctx: CaseContext) -> None:
+        """The harness's own set-up on the loop: debug mode, the capturing handler."""
+        if self.settings.debug:
+            try:
+                loop.set_debug(True)
+            except Exception as exc:
+                self.harness_notes.append(f"set-up: loop.set_debug(True) raised {_name(exc)}")
+        if self.case.get("capture_handler", True):
+            try:
+                loop.set_exception_handler(lambda _loop, context: ctx.handler_calls.append(context))
+                ctx.handler_captured = True
+            except Exception as exc:
+                # Handler calls are then judged from the ERROR logs of the default handler.
+                self.harness_notes.append(
+                    f"set-up: loop.set_exception_handler() raised {_name(exc)}; handler calls "
+                    "were judged from the asyncio logger instead"
+                )
+
+    def execute(self, loop: Any, ctx: CaseContext) -> None:
+        function = self.function(ctx)
         try:
-            if case.get("mode", "async") == "async":
+            if self.case.get("mode", "async") == "async":
                 self.value = loop.run_until_complete(function())
             else:
                 self.value = function()
         except (KeyboardInterrupt, SystemExit) as exc:
-            if passthrough and isinstance(exc, passthrough):
-                self._keep_error(exc)
-            else:
+            if not self._expects(exc):
                 raise
+            self.keep_error(exc)
         except BaseException as exc:
-            self._keep_error(exc)
+            self.keep_error(exc)
 
-    def _keep_error(self, exc: BaseException) -> None:
+    async def execute_hosted(self, ctx: CaseContext) -> None:
+        """The same as :meth:`execute` for a loop that is already running in its host."""
+        function = self.function(ctx)
+        try:
+            self.value = await function()
+        except (KeyboardInterrupt, SystemExit) as exc:
+            if not self._expects(exc):
+                raise
+            self.keep_error(exc)
+        except BaseException as exc:
+            self.keep_error(exc)
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+    def keep_error(self, exc: BaseException) -> None:
         """Keep the exception but not its frames.
 
         Frames hold the case's objects alive; if they died only after this case
@@ -140,20 +193,20 @@ class _Run:
         on the next case in the worker.
         """
         self.error = exc
-        self.error_tb = _format_exc(exc)
+        self.error_tb = format_exc(exc)
+        self.raised_at = _raised_at(exc, self.case.get("file", "<case>"))
         seen = set()
         while exc is not None and id(exc) not in seen:
             seen.add(id(exc))
             exc.__traceback__ = None
             exc = exc.__cause__ or exc.__context__
 
-    def _expected_base_exception(self) -> Optional[type]:
+    def _expects(self, exc: BaseException) -> bool:
         raises = self.expect.get("raises")
         if raises is None:
-            return None
+            return False
         name = raises if isinstance(raises, str) else raises["type"]
-        exc_type = resolve_type(name)
-        return exc_type if issubclass(exc_type, (KeyboardInterrupt, SystemExit)) else None
+        return isinstance(exc, resolve_type(name))
 
     def settle(self, loop: Any) -> None:
         """Let callbacks the case already scheduled run (a close's connection_lost, say).
@@ -168,35 +221,48 @@ class _Run:
             for _ in range(3):
                 loop.run_until_complete(asyncio.sleep(0))
         except BaseException as exc:
-            self.teardown_error = (
-                f"running the loop after the case raised {type(exc).__name__}: {exc}"
+            self.harness_notes.append(
+                f"settling: running the loop after the case raised {_name(exc)}"
             )
 
+    # -- tearing down ----------------------------------------------------------------
+
+    def _teardown_steps(self, loop: Any) -> list[tuple[str, Callable[[], Any]]]:
+        """Undo what the case did, then close: only methods the case itself used.
+
+        A case that set a task factory gets it reset (a broken factory must not
+        break the shutdown); a case that made async generators gets them
+        finalised, as asyncio.run() would. Executor threads are not waited for:
+        close() shuts the executor down, and the thread check allows them a
+        grace period to finish.
+        """
+        steps: list[tuple[str, Callable[[], Any]]] = []
+        if "set_task_factory" in self.names:
+            steps.append(("loop.set_task_factory(None)", lambda: loop.set_task_factory(None)))
+        if self.defines_async_generators and "shutdown_asyncgens" not in self.names:
+            steps.append(
+                (
+                    "loop.shutdown_asyncgens()",
+                    lambda: loop.run_until_complete(loop.shutdown_asyncgens()),
+                )
+            )
+        steps.append(("loop.close()", loop.close))
+        return steps
+
     def teardown(self, loop: Any) -> None:
-        """Shut the loop down as asyncio.run() would, then close it, whatever fails."""
         gc.collect()
         if loop.is_closed():
             gc.collect()
             return
         if loop.is_running():
-            self.teardown_error = "the loop was still running after the case"
+            self.harness_notes.append("teardown: the loop was still running after the case")
+            _UNCLOSABLE.append(loop)
             return
-        steps = [
-            lambda: loop.set_task_factory(None),  # a case's broken factory must not stop us
-            lambda: loop.run_until_complete(loop.shutdown_asyncgens()),
-        ]
-        if hasattr(loop, "shutdown_default_executor"):
-            steps.append(lambda: loop.run_until_complete(loop.shutdown_default_executor()))
-        steps.append(loop.close)
-        for step in steps:
+        for label, step in self._teardown_steps(loop):
             try:
                 step()
             except BaseException as exc:
-                if self.teardown_error is None:
-                    self.teardown_error = (
-                        f"tearing the loop down raised {type(exc).__name__}: "
-                        f"{exc}\n{_format_exc(exc)}"
-                    )
+                self.harness_notes.append(f"teardown: {label} raised {_name(exc)}")
         if not loop.is_closed():
             # Keep it alive for good: if it were collected later, its __del__
             # could close fds that by then belong to another case's loop.
@@ -205,24 +271,20 @@ class _Run:
 
     # -- judging ---------------------------------------------------------------
 
-    def judge(self, ctx: CaseContext, logs: list[logging.LogRecord], caught: list) -> dict:
-        problems: list[dict] = []
-        self._judge_body(problems)
-        for violation in ctx.protocols.violations:
-            problems.append(
-                {"message": violation, "expected": "a legal callback order", "actual": violation}
-            )
+    def judge(self, ctx: CaseContext, logs: list[logging.LogRecord], caught: list) -> RawResult:
+        """The raw result; ResourceWarnings are returned as hygiene, not judged."""
+        if isinstance(self.error, SetupError):
+            raise self.error
+        judge = Judge(self.case)
+        judge.body(self.value, self.error, self.error_tb, self.raised_at)
+        judge.violations(ctx.protocols.violations)
         for exc in self.cleanup_errors:
             if isinstance(exc, CaseFailure):
-                problems.append({"message": str(exc), "traceback": _format_exc(exc)})
-        self._judge_trace(ctx, problems)
-        self._judge_handler(ctx, logs, problems)
-        self._judge_logs(logs, problems)
-        self._judge_warnings(caught, problems)
-        if self.teardown_error:
-            problems.append(
-                {"message": self.teardown_error.splitlines()[0], "traceback": self.teardown_error}
-            )
+                judge.add(str(exc), tb=format_exc(exc))
+        judge.trace(ctx.traced)
+        judge.handler_calls(ctx.handler_calls, logs, ctx.handler_captured)
+        judge.logs(logs, errors_are_unexpected=ctx.handler_captured)
+        unclosed = judge.warnings(caught)
         observed = None
         if self.case.get("level") == "impl-defined" or self.expect.get("observe"):
             observed = (
@@ -230,228 +292,59 @@ class _Run:
                 if self.error is not None
                 else short_repr(plain(self.value))
             )
-        if not problems:
-            return _result("pass", observed=observed)
-        first = problems[0]
-        message = "; ".join(p["message"] for p in problems)
+        result = RawResult("pass", observed=observed, harness=list(self.harness_notes))
+        if unclosed:
+            result.hygiene["unclosed"] = warning_text(unclosed)
+        if not judge.problems:
+            return result
+        message = summarize_problems(judge.problems)
         if self.case.get("level") == "impl-defined":
             # The docs leave this open: record, never fail.
-            return _result("pass", f"observed, not judged: {message}", observed=observed)
-        return _result(
-            "fail",
-            message,
-            expected=first.get("expected", ""),
-            actual=first.get("actual", ""),
-            tb=first.get("traceback", ""),
-            observed=observed,
-        )
-
-    def _judge_body(self, problems: list[dict]) -> None:
-        raises = self.expect.get("raises")
-        error = self.error
-        if isinstance(error, SetupError):
-            raise error
-        if isinstance(error, CaseFailure):
-            problems.append(
-                {
-                    "message": str(error),
-                    "expected": error.expected,
-                    "actual": error.actual,
-                    "traceback": self.error_tb,
-                }
-            )
-            return
-        if raises is not None:
-            spec = {"type": raises} if isinstance(raises, str) else raises
-            exc_type = resolve_type(spec["type"])
-            want = spec["type"] + (f" matching {spec['match']!r}" if spec.get("match") else "")
-            if error is None:
-                problems.append(
-                    {
-                        "message": f"expected {spec['type']} to be raised, but the code "
-                        f"returned {short_repr(self.value)}",
-                        "expected": want,
-                        "actual": f"returned {short_repr(self.value)}",
-                    }
-                )
-            elif not isinstance(error, exc_type):
-                problems.append(
-                    {
-                        "message": f"expected {spec['type']}, got {type(error).__name__}: {error}",
-                        "expected": want,
-                        "actual": f"{type(error).__name__}: {error}",
-                        "traceback": self.error_tb,
-                    }
-                )
-            elif spec.get("match") and not re.search(spec["match"], str(error)):
-                problems.append(
-                    {
-                        "message": f"{spec['type']} raised, but its message {str(error)!r} "
-                        f"does not match {spec['match']!r}",
-                        "expected": want,
-                        "actual": f"{type(error).__name__}: {error}",
-                        "traceback": self.error_tb,
-                    }
-                )
-            return
-        if error is not None:
-            problems.append(
-                {
-                    "message": f"unexpected {type(error).__name__}: {error}",
-                    "expected": "no exception",
-                    "actual": f"{type(error).__name__}: {error}",
-                    "traceback": self.error_tb,
-                }
-            )
-            return
-        if "returns" in self.expect and not same(self.value, self.expect["returns"]):
-            problems.append(
-                {
-                    "message": f"returned {short_repr(plain(self.value))}, "
-                    f"expected {short_repr(self.expect['returns'])}",
-                    "expected": short_repr(self.expect["returns"]),
-                    "actual": short_repr(plain(self.value)),
-                }
-            )
-
-    def _judge_trace(self, ctx: CaseContext, problems: list[dict]) -> None:
-        if "trace" in self.expect and not same(ctx.traced, self.expect["trace"]):
-            problems.append(
-                {
-                    "message": f"trace {short_repr(plain(ctx.traced))}, "
-                    f"expected {short_repr(self.expect['trace'])}",
-                    "expected": short_repr(self.expect["trace"]),
-                    "actual": short_repr(plain(ctx.traced)),
-                }
-            )
-
-    def _judge_handler(self, ctx: CaseContext, logs: list, problems: list[dict]) -> None:
-        wanted = self.expect.get("handler_calls") or []
-        if self.case.get("capture_handler", True):
-            seen = [(_describe_context(c), c) for c in ctx.handler_calls]
-        else:
-            # The loop's own handler ran; its calls show up as ERROR log records.
-            seen = [
-                (r.getMessage(), {"message": r.getMessage()})
-                for r in logs
-                if r.levelno >= logging.ERROR
-            ]
-        remaining = list(seen)
-        for want in wanted:
-            match = next((item for item in remaining if self._context_matches(item[1], want)), None)
-            if match is None:
-                problems.append(
-                    {
-                        "message": f"expected an exception-handler call {want}, saw "
-                        f"{[text for text, _ in seen] or 'none'}",
-                        "expected": str(want),
-                        "actual": short_repr([text for text, _ in seen]),
-                    }
-                )
-                return
-            remaining.remove(match)
-        if remaining:
-            texts = [text for text, _ in remaining]
-            problems.append(
-                {
-                    "message": "unexpected exception-handler call(s): " + " | ".join(texts),
-                    "expected": "no exception-handler call",
-                    "actual": "\n".join(texts),
-                }
-            )
-
-    @staticmethod
-    def _context_matches(ctx: dict, want: dict) -> bool:
-        if "message" in want and not re.search(want["message"], str(ctx.get("message", ""))):
-            return False
-        if "exception" in want and not isinstance(
-            ctx.get("exception"), resolve_type(want["exception"])
-        ):
-            return False
-        return all(key in ctx for key in want.get("keys", ()))
-
-    def _judge_logs(self, logs: list[logging.LogRecord], problems: list[dict]) -> None:
-        remaining = list(logs)
-        for want in self.expect.get("logs") or []:
-            level = _level_of(want.get("level", "WARNING"))
-            match = next(
-                (
-                    r
-                    for r in remaining
-                    if r.levelno == level
-                    and r.name == want.get("logger", "asyncio")
-                    and re.search(want.get("match", ""), r.getMessage())
-                ),
-                None,
-            )
-            if match is None:
-                problems.append(
-                    {
-                        "message": f"expected a log record {want}, saw "
-                        f"{[(r.levelname, r.getMessage()[:100]) for r in logs] or 'none'}",
-                        "expected": str(want),
-                        "actual": short_repr([r.getMessage() for r in logs]),
-                    }
-                )
-            else:
-                remaining.remove(match)
-        if self.case.get("capture_handler", True):
-            errors = [r for r in remaining if r.levelno >= logging.ERROR]
-            if errors:
-                problems.append(
-                    {
-                        "message": "unexpected error logged on the asyncio logger: "
-                        + " | ".join(r.getMessage()[:200] for r in errors),
-                        "expected": "no error log",
-                        "actual": errors[0].getMessage(),
-                    }
-                )
-
-    def _judge_warnings(self, caught: list, problems: list[dict]) -> None:
-        remaining = list(caught)
-        for want in self.expect.get("warns") or []:
-            category = resolve_type(want["category"])
-            match = next(
-                (
-                    w
-                    for w in remaining
-                    if issubclass(w.category, category)
-                    and re.search(want.get("match", ""), str(w.message))
-                ),
-                None,
-            )
-            if match is None:
-                problems.append(
-                    {
-                        "message": f"expected a warning {want}, saw "
-                        f"{[str(w.message)[:100] for w in caught] or 'none'}",
-                        "expected": str(want),
-                        "actual": short_repr([str(w.message) for w in caught]),
-                    }
-                )
-            else:
-                remaining.remove(match)
-        alarming = [w for w in remaining if issubclass(w.category, ALARMING_WARNINGS)]
-        if alarming:
-            problems.append(
-                {
-                    "message": "unexpected warning(s): "
-                    + " | ".join(
-                        f"{w.category.__name__}: {str(w.message)[:200]}" for w in alarming
-                    ),
-                    "expected": "no RuntimeWarning or ResourceWarning",
-                    "actual": str(alarming[0].message),
-                }
-            )
+            result.message = f"observed, not judged: {message}"
+            return result
+        first = judge.problems[0]
+        result.outcome = "fail"
+        result.message = message
+        result.kind, result.cause = first.kind, first.cause
+        if first.expected or first.actual or first.traceback:
+            result.details = Details(first.expected, first.actual, first.traceback)
+        return result
 
 
-def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: dict, case: dict) -> None:
-    """Free what the judging needed, collect it now, and blame its warnings on this case.
+#: Frames in these folders are ours, not the loop's.
+_OUR_FOLDERS = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))),)
+
+
+def _raised_at(exc: BaseException, case_file: str) -> str:
+    """The innermost frame of the traceback in code that is neither the case's nor ours.
+
+    That is where the loop (or the stdlib on its behalf) raised: the same place
+    for every case that trips over the same bug, so findings can group by it.
+    """
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        filename = code.co_filename
+        if filename != case_file and not filename.startswith(_OUR_FOLDERS):
+            module = os.path.splitext(os.path.basename(filename))[0]
+            where = f"{module}.{code.co_name}"
+        tb = tb.tb_next
+    return where
+
+
+def _name(exc: BaseException) -> str:
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: RawResult) -> None:
+    """Free what the judging needed, collect it now, and keep its warnings with this case.
 
     Handler contexts and the case's exception hold frames, which hold the
     case's transports in reference cycles. Collected later, during the next
     case in the same worker, their "unclosed transport" warnings would be
-    blamed on that case.
+    noted against that case.
     """
     seen = len(caught)
     ctx.handler_calls.clear()
@@ -460,104 +353,62 @@ def _collect_leftovers(run: _Run, ctx: CaseContext, caught: list, result: dict, 
     run.value = None
     ctx.loop = None  # a loop in reference cycles holds its pending tasks and coroutines
     gc.collect()
-    late = [w for w in caught[seen:] if issubclass(w.category, ALARMING_WARNINGS)]
-    if late and result["outcome"] == "pass" and case.get("level") != "impl-defined":
-        text = " | ".join(f"{w.category.__name__}: {str(w.message)[:200]}" for w in late)
-        result.update(
-            _result(
-                "fail",
-                f"left behind after the case: {text}",
-                expected="nothing left open",
-                actual=text,
-            )
-        )
+    late = [w for w in caught[seen:] if issubclass(w.category, ResourceWarning)]
+    if late:
+        text = warning_text(late)
+        earlier = result.hygiene.get("unclosed")
+        result.hygiene["unclosed"] = f"{earlier} | {text}" if earlier else text
 
 
 def _logging_level_for(case: dict) -> int:
     levels = [
-        _level_of(w.get("level", "WARNING")) for w in (case.get("expect") or {}).get("logs") or []
+        level_of(w.get("level", "WARNING")) for w in (case.get("expect") or {}).get("logs") or []
     ]
     return min(levels + [logging.WARNING])
 
 
 def run_case(
-    case: dict,
-    new_loop: Callable[[], Any],
-    *,
-    multiplier: float = 1.0,
-    debug: bool = False,
-    tls_pems: Optional[dict] = None,
-    loop_refs: Optional[dict] = None,
-) -> dict:
-    """Run one case (its wire form) on a loop from ``new_loop``; return its result dict.
-
-    ``loop_refs`` ({"factory": "mod:attr", "setup": ...}) lets ``loop_python()``
-    rebuild the same loop in a child process.
-    """
+    case: dict, new_loop: Callable[[], Any], settings: Optional[HarnessSettings] = None
+) -> CaseRun:
+    """Run one case (its wire form) on a loop from ``new_loop``."""
+    settings = settings or HarnessSettings()
     started = time.perf_counter()
     snapshot = Snapshot.take()
     os.environ.update(case.get("env") or {})  # before the factory: loops read defaults there
-    run = _Run(case, multiplier)
     try:
+        try:
+            run = _Run(case, settings)
+        except SyntaxError as exc:
+            return CaseRun(
+                _finish(started, RawResult("error", f"the case does not compile: {exc}"))
+            )
         with (
             warnings.catch_warnings(record=True) as caught,
             _LogCapture(_logging_level_for(case)) as logs,
         ):
             warnings.simplefilter("always")
             try:
-                loop = new_loop()
-            except BaseException as exc:
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
-                return _finish(
-                    started,
-                    _result(
-                        "error",
-                        f"the loop factory raised {type(exc).__name__}: {exc}",
-                        tb=_format_exc(exc),
-                    ),
-                )
-            ctx = CaseContext(
-                loop,
-                multiplier,
-                machines=case.get("machines"),
-                tls_pems=tls_pems,
-                loop_refs=loop_refs,
-            )
-            ctx.log_records = logs.records
-            try:
-                if debug:
-                    loop.set_debug(True)
-                if case.get("capture_handler", True):
-                    loop.set_exception_handler(
-                        lambda _loop, context: ctx.handler_calls.append(context)
-                    )
-                run.execute(loop, ctx)
-            except SyntaxError as exc:
-                ctx.cleanup()
-                run.teardown(loop)
-                return _finish(started, _result("error", f"the case does not compile: {exc}"))
-            run.settle(loop)
-            ctx.protocols.finish()
-            run.cleanup_errors = ctx.cleanup()
-            run.teardown(loop)
-            del loop
+                ctx = _run_hosted(run, settings) if settings.host else _run_direct(run, new_loop)
+            except _FactoryFailed as failed:
+                return CaseRun(_finish(started, failed.result))
             try:
                 result = run.judge(ctx, logs.records, caught)
             except SetupError as exc:
-                return _finish(
-                    started, _result("error", f"set-up failed: {exc}", tb=_format_exc(exc))
+                return CaseRun(
+                    _finish(
+                        started,
+                        RawResult(
+                            "error",
+                            f"set-up failed: {exc}",
+                            Details(traceback=format_exc(exc)),
+                            harness=run.harness_notes,
+                        ),
+                    )
                 )
             snapshot.restore()  # drops a loop the case left current, while warnings are captured
-            _collect_leftovers(run, ctx, caught, result, case)
-        leaks = snapshot.leaks(grace=0.5 * multiplier + 0.5)
-        if leaks and result["outcome"] == "pass" and case.get("level") != "impl-defined":
-            result = _result(
-                "fail", "; ".join(leaks), expected="nothing left open", actual="\n".join(leaks)
-            )
-        elif leaks:
-            result["message"] = "; ".join(filter(None, [result["message"]] + leaks))
-        return _finish(started, result)
+            _collect_leftovers(run, ctx, caught, result)
+        leaks = snapshot.leaks()
+        return CaseRun(_finish(started, result), leaks)
     finally:
         # Leaked fds are reported, never closed here: the objects that own them
         # would close them again later, possibly after the number was reused.
@@ -565,6 +416,88 @@ def run_case(
         snapshot.restore()
 
 
-def _finish(started: float, result: dict) -> dict:
-    result["duration_s"] = round(time.perf_counter() - started, 6)
+class _FactoryFailed(Exception):
+    def __init__(self, result: RawResult) -> None:
+        self.result = result
+
+
+def _new_context(loop: Any, settings: HarnessSettings) -> CaseContext:
+    return CaseContext(
+        loop,
+        settings.multiplier,
+        machines=settings.machines,
+        tls_pems=settings.tls_pems,
+        loop_refs=settings.loop_refs,
+    )
+
+
+def _run_direct(run: _Run, new_loop: Callable[[], Any]) -> CaseContext:
+    try:
+        loop = new_loop()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        raise _FactoryFailed(
+            RawResult(
+                "error",
+                f"the loop factory raised {_name(exc)}",
+                Details(traceback=format_exc(exc)),
+            )
+        ) from None
+    ctx = _new_context(loop, run.settings)
+    ctx.log_records = _current_log_records()
+    run.install(loop, ctx)
+    run.execute(loop, ctx)
+    run.settle(loop)
+    ctx.protocols.finish()
+    run.cleanup_errors = ctx.cleanup()
+    run.teardown(loop)
+    return ctx
+
+
+def _run_hosted(run: _Run, settings: HarnessSettings) -> CaseContext:
+    """Hand the case's body to the adapter's host, which owns the loop's whole life."""
+    box: dict = {}
+
+    async def body(loop: Any) -> None:
+        ctx = _new_context(loop, settings)
+        ctx.log_records = _current_log_records()
+        box["ctx"] = ctx
+        run.install(loop, ctx)
+        await run.execute_hosted(ctx)
+        ctx.protocols.finish()
+        run.cleanup_errors = ctx.cleanup()
+        box["done"] = True
+
+    assert settings.host is not None
+    try:
+        settings.host(body)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        if not box.get("done"):
+            raise _FactoryFailed(
+                RawResult(
+                    "error",
+                    f"the adapter's host raised {_name(exc)}",
+                    Details(traceback=format_exc(exc)),
+                )
+            ) from None
+        run.harness_notes.append(f"teardown: the adapter's host raised {_name(exc)}")
+    if "ctx" not in box:
+        raise _FactoryFailed(RawResult("error", "the adapter's host never ran the case"))
+    gc.collect()
+    return box["ctx"]
+
+
+def _current_log_records() -> list:
+    """The record list of the capture currently installed on the asyncio logger."""
+    for handler in logging.getLogger("asyncio").handlers:
+        if isinstance(handler, _LogCapture):
+            return handler.records
+    return []
+
+
+def _finish(started: float, result: RawResult) -> RawResult:
+    result.duration_s = round(time.perf_counter() - started, 6)
     return result

@@ -59,6 +59,54 @@ def child_pids() -> set[int]:
     return pids
 
 
+def fd_kind(target: str) -> str:
+    """What sort of thing an fd points at, without the numbers that differ per instance."""
+    if target.startswith(("socket:", "pipe:")):
+        return target.split(":", 1)[0]
+    if target.startswith("anon_inode:"):
+        return target  # anon_inode:[eventfd], anon_inode:[eventpoll], ...
+    if target.startswith("/dev/"):
+        return target
+    return "file"
+
+
+@dataclass
+class Leaks:
+    """Resources a case left behind, as found right after it."""
+
+    fds: dict[int, str] = field(default_factory=dict)
+    threads: list = field(default_factory=list)
+    children: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.fds or self.threads or self.children)
+
+    def signature(self) -> frozenset[str]:
+        """The kinds of what leaked, for telling a repeated leak from a one-off."""
+        kinds = {f"fd:{fd_kind(t)}" for t in self.fds.values()}
+        kinds.update(f"thread:{thread_family(t.name)}" for t in self.threads)
+        if self.children:
+            kinds.add("children")
+        return frozenset(kinds)
+
+    def describe_fds(self) -> str:
+        return "fds left open: " + ", ".join(
+            f"{fd} -> {target}" for fd, target in sorted(self.fds.items())
+        )
+
+    def describe_children(self) -> str:
+        return "child processes left running: " + ", ".join(map(str, sorted(self.children)))
+
+
+def thread_family(name: str) -> str:
+    """A thread's name without its serial numbers: 'ThreadPoolExecutor-3_0' -> 'ThreadPoolExecutor-_'."""
+    return "".join(ch for ch in name if not ch.isdigit())
+
+
+def describe_threads(threads: list) -> str:
+    return "threads left running: " + ", ".join(t.name for t in threads)
+
+
 @dataclass
 class Snapshot:
     policy: Any
@@ -98,43 +146,31 @@ class Snapshot:
             children=child_pids(),
         )
 
-    def leaks(self, grace: float) -> list[str]:
-        """What the case left behind: fds, threads and child processes.
+    def leaks(self, wait: float = 0.05) -> Leaks:
+        """What appeared since the snapshot and is still there: fds, threads, children.
 
-        Threads get ``grace`` seconds to go away, because a closed loop may
-        still be finishing an executor shutdown it did not wait for. Fds and
-        children get only a moment: a closed loop closes its fds itself, and a
-        loop that leaks in every case must not cost a second per case.
+        Gives them ``wait`` seconds to go away: a closed loop closes its own fds
+        at once, and a loop that leaks in every case must not cost more per case.
+        Threads that are still alive are only *candidates*: the worker checks
+        them again after a grace period (see conformance/worker.py), because
+        idle thread caches end on their own.
         """
         start = time.monotonic()
-        quick = min(grace, 0.05)
         while True:
-            new_threads = [
-                t for t in threading.enumerate() if t not in self.threads and t.is_alive()
-            ]
-            now_fds = open_fds()
-            new_fds = {
-                fd: target
-                for fd, target in now_fds.items()
-                if fd not in self.fds or self.fds[fd] != target
-            }
-            new_children = child_pids() - self.children
-            if not (new_threads or new_fds or new_children):
-                break
-            if time.monotonic() - start > (grace if new_threads else quick):
-                break
-            time.sleep(0.005)
-        found = []
-        if new_fds:
-            listed = ", ".join(f"{fd} -> {target}" for fd, target in sorted(new_fds.items()))
-            found.append(f"fds left open: {listed}")
-        if new_threads:
-            found.append("threads left running: " + ", ".join(t.name for t in new_threads))
-        if new_children:
-            found.append(
-                "child processes left running: " + ", ".join(map(str, sorted(new_children)))
+            found = Leaks(
+                fds={
+                    fd: target
+                    for fd, target in open_fds().items()
+                    if fd not in self.fds or self.fds[fd] != target
+                },
+                threads=[
+                    t for t in threading.enumerate() if t not in self.threads and t.is_alive()
+                ],
+                children=child_pids() - self.children,
             )
-        return found
+            if not found or time.monotonic() - start > wait:
+                return found
+            time.sleep(0.005)
 
     def reap_children(self) -> None:
         """Kill and reap children the case left, so they cannot outlive the worker."""

@@ -20,7 +20,7 @@ import asyncio
 import types
 from typing import Any
 
-from .helpers import CaseFailure
+from .values import CaseFailure
 
 CALLBACKS = {
     "Protocol": (

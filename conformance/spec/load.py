@@ -17,7 +17,7 @@ import jsonschema
 from ..errors import Problem, UsageError
 from ..paths import specs_dir
 from ..runtime.compile import compile_case
-from ..runtime.helpers import resolve_type
+from ..runtime.values import resolve_type
 from . import cache
 from .inventory import docs_text, load_inventory, normalize
 from .markers import parse_python_spec
@@ -129,8 +129,13 @@ def load_suite(roots: Path | list[Path] | None = None, *, check_semantics: bool 
         raise UsageError(problems)
     if not machines and roots != [specs_dir()]:
         # A single file or another folder is still watched by the bundled machines.
-        machines = load_suite(specs_dir() / "state-machines.yaml").machines
+        machines = bundled_machines()
     return Suite(cases=cases, files=[_display(p) for p in files], machines=machines)
+
+
+def bundled_machines() -> dict:
+    """The protocol state machines of the bundled specs."""
+    return load_suite(specs_dir() / "state-machines.yaml").machines
 
 
 def _schema_problems(doc: Located) -> Iterable[Problem]:

@@ -20,7 +20,7 @@ def test_load_round_trip(tmp_path, mixed_results):
 @pytest.mark.parametrize(
     ("content", "match"),
     [
-        ('{"schema": 2, "runs": []}', "unsupported results schema 2"),
+        ('{"schema": 99, "runs": []}', "unsupported results schema 99"),
         ('{"runs": []}', "no 'schema' field"),
         ("[1, 2]", "must be a JSON object"),
         ("{not json", "not valid JSON"),

@@ -1,7 +1,6 @@
 """The names spec code can use, besides ``loop`` and a few stdlib modules.
 
-Stdlib only: ``repro`` inlines this file. See docs/spec-format.md for the
-table of names; keep the two in step.
+See docs/spec-format.md for the table of names; keep the two in step.
 """
 
 from __future__ import annotations
@@ -17,79 +16,10 @@ import threading
 import time
 from typing import Any, Callable, Iterator, Optional
 
-EXCEPTION_NAMESPACES = {
-    "asyncio": asyncio,
-    "concurrent.futures": concurrent.futures,
-    "socket": socket,
-    "ssl": ssl,
-    "subprocess": subprocess,
-}
-
-
-class CaseFailure(AssertionError):
-    """The loop did not do what the clause says. Carries expected and actual."""
-
-    def __init__(self, message: str, expected: str = "", actual: str = "") -> None:
-        super().__init__(message)
-        self.expected = expected
-        self.actual = actual
-
-
-class SetupError(Exception):
-    """The case could not be set up (outcome ``error``), as opposed to a loop failure."""
-
-
-def resolve_type(name: str) -> type:
-    """Turn ``RuntimeError`` or ``asyncio.CancelledError`` into the class."""
-    module, _, attr = name.rpartition(".")
-    if not module:
-        value = getattr(builtins, attr, None)
-    else:
-        namespace = EXCEPTION_NAMESPACES.get(module)
-        value = getattr(namespace, attr, None) if namespace else None
-    if not isinstance(value, type):
-        raise LookupError(f"unknown type name {name!r}")
-    return value
-
-
-def plain(value: Any) -> Any:
-    """Tuples become lists, recursively, so values compare with YAML data."""
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
-
-
-def same(actual: Any, expected: Any) -> bool:
-    """Equality that does not let ``True`` stand for ``1``."""
-    actual = plain(actual)
-    if isinstance(actual, bool) != isinstance(expected, bool):
-        return False
-    if isinstance(expected, list):
-        return (
-            isinstance(actual, list)
-            and len(actual) == len(expected)
-            and all(same(a, e) for a, e in zip(actual, expected))
-        )
-    if isinstance(expected, dict):
-        return (
-            isinstance(actual, dict)
-            and actual.keys() == expected.keys()
-            and all(same(actual[k], expected[k]) for k in expected)
-        )
-    try:
-        return bool(actual == expected)
-    except Exception:
-        return False
-
-
-def short_repr(value: Any, limit: int = 300) -> str:
-    try:
-        text = repr(value)
-    except Exception as exc:  # a loop object whose repr is broken
-        text = f"<unrepresentable {type(value).__name__}: {exc!r}>"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+from .kinds import TransportKinds
+from .peers import Peers, TLSMaterial, collect, echo, hold, sender
+from .protocols import ProtocolRegistry
+from .values import CaseFailure, SetupError, plain, resolve_type, same, short_repr
 
 
 class CaseContext:
@@ -103,9 +33,6 @@ class CaseContext:
         tls_pems: Optional[dict] = None,
         loop_refs: Optional[dict] = None,
     ) -> None:
-        from .peers import Peers, TLSMaterial
-        from .protocols import ProtocolRegistry
-
         self.loop = loop
         self.multiplier = multiplier
         self.loop_refs = loop_refs or {}
@@ -113,6 +40,8 @@ class CaseContext:
         self.handler_calls: list = []
         self.deferred: list = []
         self.log_records: list = []  # the harness points this at its capture of "asyncio"
+        #: True once the harness's capturing exception handler is installed on the loop.
+        self.handler_captured = False
         self.protocols = ProtocolRegistry(machines or {}, multiplier)
         self.tls = TLSMaterial(tls_pems)
         self.peers = Peers(multiplier, self.tls)
@@ -320,9 +249,6 @@ class CaseContext:
         import sys
         import warnings
         import weakref
-
-        from .kinds import TransportKinds
-        from .peers import collect, echo, hold, sender
 
         kinds = TransportKinds(self)
 

@@ -1,0 +1,31 @@
+"""The subcommands of ``asyncio-conformance``, one small class each.
+
+A command names itself, declares its arguments, and runs: ``run(args)``
+returns the exit code (conformance/errors.py). The CLI (conformance/cli.py)
+builds the parser from :data:`COMMANDS` and maps exceptions to exit codes;
+commands never import the CLI.
+"""
+
+from __future__ import annotations
+
+from .base import Command
+from .expectations import ExpectationsCommand
+from .listing import ListLoops, ListSpecs, ValidateSpecs
+from .repro import Repro
+from .results import Ambiguities, Diff, MatrixCommand, Report
+from .run import Run
+
+COMMANDS: tuple[type[Command], ...] = (
+    Run,
+    ListLoops,
+    ListSpecs,
+    ValidateSpecs,
+    Diff,
+    Repro,
+    Report,
+    MatrixCommand,
+    Ambiguities,
+    ExpectationsCommand,
+)
+
+__all__ = ["COMMANDS", "Command"]

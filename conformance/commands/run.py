@@ -1,0 +1,285 @@
+"""``asyncio-conformance run``: the specs against one or more loops, then the reports."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from ..errors import EXIT_GATE, EXIT_OK, Problem, UsageError
+from ..results import CaseResult
+from .base import Command, suite_from
+
+
+def default_loops() -> list[str]:
+    from ..adapters import available_adapters
+
+    found = available_adapters()
+    return [name for name in ("reference", "asyncio") if found.get(name)]
+
+
+class Run(Command):
+    name = "run"
+    help = "run the specs against one or more loops"
+
+    @classmethod
+    def add_arguments(cls, parser: argparse.ArgumentParser) -> None:
+        add = parser.add_argument
+        add(
+            "--loop",
+            action="append",
+            default=[],
+            metavar="LOOP",
+            help="a registered adapter name or package.module:factory (repeatable; "
+            "default: the reference loop and the stdlib loop)",
+        )
+        add(
+            "-k",
+            "--select",
+            action="append",
+            default=[],
+            metavar="PATTERN",
+            help="run only cases whose id contains PATTERN (repeatable)",
+        )
+        add(
+            "--section",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="run only this inventory section (repeatable)",
+        )
+        add(
+            "-j",
+            "--jobs",
+            type=int,
+            default=0,
+            metavar="N",
+            help="worker processes (default: one per core)",
+        )
+        add(
+            "--timeout-multiplier",
+            type=float,
+            default=1.0,
+            metavar="F",
+            help="scale every timeout and wait by F",
+        )
+        add(
+            "--expectations",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a YAML file of known deviations (repeatable)",
+        )
+        add(
+            "--no-default-expectations",
+            action="store_true",
+            help="do not apply the expectations bundled with an adapter",
+        )
+        add("--allow-xpass", action="store_true", help="unexpected passes do not fail the gate")
+        add(
+            "--hygiene",
+            choices=("fail", "warn"),
+            default="fail",
+            help="whether what a loop leaves open (fds, threads, children, unclosed objects) "
+            "fails the gate; either way it is reported, once per kind (default: fail)",
+        )
+        add(
+            "--stdlib-expectations",
+            choices=("auto", "yes", "no"),
+            default="auto",
+            help="apply the stdlib's expectations to a loop built on the stdlib's (auto: when "
+            "its adapter says so or its loop is an asyncio.BaseEventLoop)",
+        )
+        add(
+            "--no-stdlib-baseline",
+            action="store_true",
+            help="do not check failing cases against the stdlib loop",
+        )
+        add(
+            "--repeat",
+            type=int,
+            default=1,
+            metavar="N",
+            help="run every case N times and report flaky cases",
+        )
+        add("--debug-mode", action="store_true", help="run every loop in asyncio debug mode")
+        add("--json", type=Path, metavar="PATH", help="write the results JSON here")
+        add("--junit", type=Path, metavar="PATH", help="write JUnit XML here")
+        add("--html", type=Path, metavar="PATH", help="write the HTML report here")
+        add(
+            "--report-dir",
+            type=Path,
+            metavar="DIR",
+            help="write results.json, junit.xml, report.html, summary.md and badges here",
+        )
+        add(
+            "--write-expectations",
+            type=Path,
+            metavar="FILE",
+            help="write a draft expectations file with one entry per finding of this run",
+        )
+        add(
+            "--specs",
+            type=Path,
+            action="append",
+            metavar="PATH",
+            help="a spec file or folder, repeatable (default: the bundled specs)",
+        )
+        add("-q", "--quiet", action="store_true", help="print only the summary and the findings")
+
+    def run(self) -> int:
+        from ..console import Progress, print_run, warn
+        from ..runner import RunOptions, RunPlan, probe_loops, run
+
+        args = self.args
+        self._check_numbers()
+        for path in args.expectations:
+            if not Path(path).is_file():
+                raise UsageError(Problem(path, None, None, "no such expectations file"))
+        suite = suite_from(args.specs)
+        self._check_sections()
+        paths = self.report_paths()
+        check_writable(
+            [p for k, p in paths.items() if p is not None and k != "badge_dir"],
+            [paths["badge_dir"]] if paths["badge_dir"] else [],
+        )
+        options = RunOptions(
+            loops=args.loop or default_loops(),
+            select=args.select,
+            sections=args.section,
+            jobs=args.jobs,
+            timeout_multiplier=args.timeout_multiplier,
+            repeat=args.repeat,
+            debug_mode=args.debug_mode,
+            expectations=args.expectations,
+            default_expectations=not args.no_default_expectations,
+            allow_xpass=args.allow_xpass,
+            hygiene=args.hygiene,
+            stdlib_baseline=not args.no_stdlib_baseline,
+            stdlib_expectations=args.stdlib_expectations,
+            argv=self.argv,
+        )
+        plan = RunPlan.build(suite, options)
+        if (args.select or args.section) and not plan.cases:
+            raise UsageError("-k/--section: no case matches that selection")
+        if args.write_expectations and len(plan.loops) != 1:
+            raise UsageError(
+                "--write-expectations: drafts one loop's file; give exactly one --loop"
+            )
+        for text in plan.warnings:
+            warn(text)
+        probe_loops(plan, report=warn)
+        progress = Progress(args.quiet)
+
+        def on_result(_adapter: object, result: CaseResult) -> None:
+            progress.result(result)
+
+        def on_loop_start(adapter: object, total: int) -> None:
+            progress.start(adapter.name, total)  # type: ignore[attr-defined]
+
+        def on_loop_done(entry: dict) -> None:
+            progress.end()
+            print_run(entry)
+
+        results = run(
+            plan,
+            progress=on_result,
+            on_loop_start=on_loop_start,
+            on_loop_done=on_loop_done,
+            note=progress.note,
+        )
+        save_reports(results, paths)
+        if args.write_expectations:
+            from ..drafts import write_draft_expectations
+
+            written = write_draft_expectations(results, args.write_expectations)
+            print(f"wrote {written} draft expectation entries to {args.write_expectations}")
+        failed = any(r["summary"]["gate"] == "fail" for r in results["runs"])
+        return EXIT_GATE if failed else EXIT_OK
+
+    def _check_numbers(self) -> None:
+        args = self.args
+        if args.repeat < 1:
+            raise UsageError("--repeat: must be at least 1")
+        if args.timeout_multiplier <= 0:
+            raise UsageError("--timeout-multiplier: must be greater than 0")
+        if args.jobs < 0:
+            raise UsageError("--jobs: must be 0 (one per core) or more")
+
+    def _check_sections(self) -> None:
+        from ..spec.inventory import load_inventory
+
+        unknown = [s for s in self.args.section if s not in load_inventory().sections]
+        if unknown:
+            raise UsageError(f"--section: unknown section(s) {', '.join(unknown)}")
+
+    def report_paths(self) -> dict[str, Optional[Path]]:
+        args = self.args
+        paths: dict[str, Optional[Path]] = {
+            "json_path": args.json,
+            "junit_path": args.junit,
+            "html_path": args.html,
+            "markdown_path": None,
+            "badge_dir": None,
+            "write_expectations": args.write_expectations,
+        }
+        if args.report_dir:
+            d = args.report_dir
+            paths["json_path"] = paths["json_path"] or d / "results.json"
+            paths["junit_path"] = paths["junit_path"] or d / "junit.xml"
+            paths["html_path"] = paths["html_path"] or d / "report.html"
+            paths["markdown_path"] = d / "summary.md"
+            paths["badge_dir"] = d / "badges"
+        return paths
+
+
+def check_writable(files: list[Path], folders: list[Path]) -> None:
+    """Fail before running anything when a report could not be written at the end.
+
+    Creates the folders the reports need (as writing them would) and a
+    throw-away file in each, so that an unwritable place is exit 2 in a
+    second, not a traceback after the whole suite.
+    """
+    problems = []
+    targets = [(path, path.parent) for path in files] + [(folder, folder) for folder in folders]
+    for path, folder in targets:
+        try:
+            if path is not folder and path.is_dir():
+                raise IsADirectoryError(f"{path} is a folder")
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, scratch = tempfile.mkstemp(dir=folder, prefix=".asyncio-conformance-")
+            os.close(fd)
+            os.unlink(scratch)
+        except OSError as exc:
+            problems.append(Problem(str(path), None, None, f"cannot write a report here: {exc}"))
+    if problems:
+        raise UsageError(problems)
+
+
+def save_reports(results: dict, paths: dict[str, Optional[Path]]) -> None:
+    """Write the reports; if the JSON cannot be written after all, keep it somewhere that works.
+
+    A run must never lose its results: whatever goes wrong at the end (a full
+    disk, a folder removed during the run), the results JSON is written to
+    the requested path or, failing that, to a temporary file whose name is
+    printed, so ``report`` can render the rest from it later.
+    """
+    from ..reports import append_github_step_summary, write_reports, write_results_json
+
+    report_paths = {k: v for k, v in paths.items() if k != "write_expectations"}
+    try:
+        if any(report_paths.values()):
+            write_reports(results, **report_paths)
+    except OSError as exc:
+        fd, rescue = tempfile.mkstemp(prefix="asyncio-conformance-results-", suffix=".json")
+        os.close(fd)
+        write_results_json(results, rescue)
+        print(
+            f"error: writing the reports failed ({exc}); the results are saved in {rescue}",
+            file=sys.stderr,
+        )
+        raise
+    append_github_step_summary(results)

@@ -1,0 +1,88 @@
+"""Failures and value helpers shared by the runtime: no asyncio objects, no imports of ours.
+
+Every other runtime module imports from here, never the other way round.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import builtins
+import concurrent.futures
+import socket
+import ssl
+import subprocess
+from typing import Any
+
+EXCEPTION_NAMESPACES = {
+    "asyncio": asyncio,
+    "concurrent.futures": concurrent.futures,
+    "socket": socket,
+    "ssl": ssl,
+    "subprocess": subprocess,
+}
+
+
+class CaseFailure(AssertionError):
+    """The loop did not do what the clause says. Carries expected and actual."""
+
+    def __init__(self, message: str, expected: str = "", actual: str = "") -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.actual = actual
+
+
+class SetupError(Exception):
+    """The case could not be set up (outcome ``error``), as opposed to a loop failure."""
+
+
+def resolve_type(name: str) -> type:
+    """Turn ``RuntimeError`` or ``asyncio.CancelledError`` into the class."""
+    module, _, attr = name.rpartition(".")
+    if not module:
+        value = getattr(builtins, attr, None)
+    else:
+        namespace = EXCEPTION_NAMESPACES.get(module)
+        value = getattr(namespace, attr, None) if namespace else None
+    if not isinstance(value, type):
+        raise LookupError(f"unknown type name {name!r}")
+    return value
+
+
+def plain(value: Any) -> Any:
+    """Tuples become lists, recursively, so values compare with YAML data."""
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def same(actual: Any, expected: Any) -> bool:
+    """Equality that does not let ``True`` stand for ``1``."""
+    actual = plain(actual)
+    if isinstance(actual, bool) != isinstance(expected, bool):
+        return False
+    if isinstance(expected, list):
+        return (
+            isinstance(actual, list)
+            and len(actual) == len(expected)
+            and all(same(a, e) for a, e in zip(actual, expected))
+        )
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and actual.keys() == expected.keys()
+            and all(same(actual[k], expected[k]) for k in expected)
+        )
+    try:
+        return bool(actual == expected)
+    except Exception:
+        return False
+
+
+def short_repr(value: Any, limit: int = 300) -> str:
+    try:
+        text = repr(value)
+    except Exception as exc:  # a loop object whose repr is broken
+        text = f"<unrepresentable {type(value).__name__}: {exc!r}>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
