@@ -167,6 +167,7 @@ def group_findings(results: list[CaseResult]) -> list[Finding]:
     for order, result in enumerate(results):
         if (result.raw_outcome or result.outcome) in FAILING:
             groups.setdefault(group_key(result), []).append((order, result))
+    _merge_single_clause_causes(groups)
     findings = []
     for key, members in groups.items():
         cases = [r for _, r in members]
@@ -209,6 +210,21 @@ def group_findings(results: list[CaseResult]) -> list[Finding]:
     return findings
 
 
+def _merge_single_clause_causes(groups: dict[tuple[str, str], list]) -> None:
+    """Fold a cause seen in one clause only into that clause's own finding, if it has one.
+
+    One clause's cases often fail in two ways for one reason (a method returns
+    None: one case checks the type, the next calls ``.cancel()`` on it). A
+    cause that spans several clauses stays a finding of its own.
+    """
+    for key in [k for k in groups if k[0] in _CAUSE_KINDS]:
+        clauses = {result.clause for _, result in groups[key]}
+        if len(clauses) == 1:
+            home = ("clause", clauses.pop())
+            if home in groups:
+                groups[home] = sorted(groups[home] + groups.pop(key), key=lambda m: m[0])
+
+
 def _seen_in(key: tuple[str, str], results: list[CaseResult]) -> list[str]:
     if key[0] != "hygiene":
         return []
@@ -224,3 +240,11 @@ def _message(result: CaseResult) -> str:
     if result.outcome == "xfail" and " | " in text:
         text = text.split(" | ", 1)[1]
     return text[:600]
+
+
+def run_findings(run: dict) -> list[dict]:
+    """A run entry's findings: as recorded (schema 2), or grouped now from its cases (schema 1)."""
+    if "findings" in run:
+        return list(run["findings"])
+    cases = [CaseResult.from_json(c) for c in run.get("cases") or []]
+    return [f.to_json() for f in group_findings(cases)]

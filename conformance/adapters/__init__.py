@@ -1,6 +1,6 @@
 """Adapters: how the harness gets a fresh loop of each kind it tests."""
 
-from .base import Adapter
+from .base import Adapter, expectations_beside
 from .registry import available_adapters, resolve_adapter
 
-__all__ = ["Adapter", "available_adapters", "resolve_adapter"]
+__all__ = ["Adapter", "available_adapters", "expectations_beside", "resolve_adapter"]

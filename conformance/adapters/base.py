@@ -9,8 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
+
+
+def expectations_beside(module_file: str) -> Optional[str]:
+    """An adapter's bundled expectations file: ``expectations.yaml`` beside its module
+    (a source checkout or an editable install) or ``<module>.expectations.yaml``
+    (where a wheel puts it); None when there is neither."""
+    here = Path(module_file).resolve()
+    for candidate in (here.with_name("expectations.yaml"), here.with_suffix(".expectations.yaml")):
+        if candidate.is_file():
+            return str(candidate)
+    return None
 
 
 def load_reference(ref: str) -> Any:

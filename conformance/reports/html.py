@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 import jinja2
 
+from ..findings import run_findings
 from ._atomic import atomic_write_text
 from ._text import clean_tree, one_line
 from .stats import (
@@ -132,13 +133,55 @@ def _loop_card(results: Mapping[str, Any], run: Mapping[str, Any], index: int) -
         "counts": [(name, everything.counts.get(name, 0)) for name in OUTCOMES],
         "total": everything.total,
         "flaky": sum(1 for c in run.get("cases") or [] if c.get("flaky")),
+        "hygiene": [
+            (str(h.get("id", "")).rsplit("/", 1)[-1], str(h.get("outcome", "")))
+            for h in run.get("hygiene") or []
+        ],
         "expectation_files": (run.get("expectations") or {}).get("files") or [],
+        "inherits_stdlib": bool((run.get("expectations") or {}).get("inherits_stdlib")),
         "stale": [
             {"id": str(s.get("id", "?")), "where": f"{s.get('file', '?')}:{s.get('line', '?')}"}
             for s in stale
             if isinstance(s, dict)
         ],
     }
+
+
+def _finding_items(run: Mapping[str, Any], anchors: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A run's findings, laid out: most important first, each with its cases and reproducer."""
+    items = []
+    for finding in run_findings(dict(run)):
+        count, known = finding.get("count", 0), finding.get("known", 0)
+        stdlib = finding.get("stdlib") or {}
+        if stdlib.get("known") and stdlib.get("fails") == stdlib.get("known"):
+            shared = "the stdlib loop fails these cases too"
+        elif stdlib.get("fails"):
+            shared = f"the stdlib loop fails {stdlib['fails']} of {stdlib['known']} too"
+        elif stdlib.get("known"):
+            shared = "the stdlib loop passes these cases"
+        else:
+            shared = ""
+        cases = finding.get("seen_in") if finding.get("kind") == "hygiene" else finding.get("cases")
+        items.append(
+            {
+                "id": finding.get("id", ""),
+                "state": "known" if count and known == len(finding.get("cases") or []) else "new",
+                "kind": finding.get("kind", ""),
+                "level": finding.get("level", ""),
+                "title": one_line(finding.get("title"), 300),
+                "count": count,
+                "clause": finding.get("clause", ""),
+                "clauses": list((finding.get("clauses") or {}).items()),
+                "quote": finding.get("quote", ""),
+                "message": finding.get("message", ""),
+                "repro": finding.get("repro", "") if finding.get("kind") != "hygiene" else "",
+                "reasons": finding.get("reasons") or [],
+                "shared": shared,
+                "cases": [(c, anchors.get(c)) for c in (cases or [])[:50]],
+                "more": max(0, len(cases or []) - 50),
+            }
+        )
+    return items
 
 
 def _group_cell(cases: list[Mapping[str, Any]], level: str) -> dict[str, Any]:
@@ -308,6 +351,12 @@ def build_view(results: Mapping[str, Any], *, compact: bool = False) -> dict[str
                 }
             )
 
+    findings = []
+    if not compact:
+        for li, run in enumerate(runs):
+            anchors = {f["id"]: f["anchor"] for f in failures if f["loop"] == loops[li]["name"]}
+            findings.append({"loop": loops[li]["name"], "entries": _finding_items(run, anchors)})
+
     ambiguities = []
     seen_clauses = set()
     for case in meta.values():
@@ -345,6 +394,8 @@ def build_view(results: Mapping[str, Any], *, compact: bool = False) -> dict[str
         "n_clauses": sum(len(g["rows"]) for g in clause_groups),
         "apis": api_rows,
         "failures": failures,
+        "findings": findings,
+        "n_findings": sum(len(f["entries"]) for f in findings),
         "cases": case_rows,
         "impl": impl_rows,
         "ambiguities": ambiguities,
@@ -375,6 +426,8 @@ def _failure(case: Mapping[str, Any], loop: Mapping[str, Any], anchor: str) -> d
         "repro": case.get("repro") or "",
         "location": f"{case.get('file')}:{case.get('line')}" if case.get("file") else "",
         "expectation": expected.get("reason") or "",
+        "finding": case.get("finding") or "",
+        "stdlib": case.get("stdlib") or "",
         "expectation_location": f"{expected.get('file')}:{expected.get('line')}"
         if expected.get("file")
         else "",

@@ -302,5 +302,6 @@ class CaseContext:
             "open_kind": kinds.open_kind,
             "open_writer": kinds.open_writer,
             "fill": kinds.fill,
+            "write_until": kinds.write_until,
             **self.protocols.classes,
         }

@@ -15,8 +15,12 @@ import threading
 from typing import Any, Callable
 
 from .peers import collect, hold
+from .values import CaseFailure
 
 STREAM_KINDS = ("tcp4", "tcp6", "unix", "tls-client", "tls-server")
+#: Bytes write_until() writes to a peer that reads nothing before it gives up:
+#: far beyond any kernel's socket or pipe buffers.
+WRITE_LIMIT = 64 * 1024 * 1024
 
 
 class TransportKinds:
@@ -98,9 +102,37 @@ class TransportKinds:
         return transport, protocol, gate, peer
 
     @staticmethod
-    def fill(transport: Any) -> int:
+    def write_until(
+        transport: Any, done: Callable[[], Any], chunk: bytes, what: str = "the condition"
+    ) -> int:
+        """Write ``chunk`` until ``done()``; the number of bytes written.
+
+        The peer reads nothing, so once its kernel buffers are full a
+        conformant transport must keep what it is given and, past the high
+        watermark, pause its protocol. A transport that does neither would be
+        written to forever; after WRITE_LIMIT bytes the case fails at once,
+        saying so, instead of spinning until its timeout.
+        """
+        written = 0
+        while not done():
+            if written >= WRITE_LIMIT:
+                raise CaseFailure(
+                    f"wrote {written} bytes to a transport whose peer reads nothing and "
+                    f"{what} never happened (get_write_buffer_size() = "
+                    f"{transport.get_write_buffer_size()})"
+                )
+            transport.write(chunk)
+            written += len(chunk)
+        return written
+
+    @classmethod
+    def fill(cls, transport: Any) -> int:
         """Write until the transport buffers something (its peer does not read); the size."""
         transport.set_write_buffer_limits(high=1 << 30)
-        while transport.get_write_buffer_size() == 0:
-            transport.write(b"x" * 65536)
+        cls.write_until(
+            transport,
+            lambda: transport.get_write_buffer_size() > 0,
+            b"x" * 65536,
+            "the transport buffering anything",
+        )
         return transport.get_write_buffer_size()

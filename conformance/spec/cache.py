@@ -24,14 +24,8 @@ from .. import __version__
 from ..paths import reference_dir
 from .model import Case, Markers
 
-_FINGERPRINT_SOURCES = (
-    "load.py",
-    "model.py",
-    "yamlload.py",
-    "schema.json",
-    "inventory.py",
-    "markers.py",
-)
+#: Besides every file of conformance/spec/: the modules validation imports from elsewhere.
+_OTHER_SOURCES = ("errors.py", "paths.py", "runtime/compile.py", "runtime/values.py")
 
 
 def _folder() -> Optional[Path]:
@@ -45,11 +39,12 @@ def _folder() -> Optional[Path]:
 def _fingerprint() -> bytes:
     digest = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for name in _FINGERPRINT_SOURCES:
-        digest.update((here / name).read_bytes())
+    sources = sorted(p for p in here.iterdir() if p.suffix in (".py", ".json"))
+    sources += [here.parent / name for name in _OTHER_SOURCES]
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for name in ("asyncio-docs.txt", "api-inventory.yaml"):
         digest.update((reference_dir() / name).read_bytes())
-    digest.update((here.parent / "runtime" / "compile.py").read_bytes())
     return digest.digest()
 
 
