@@ -16,6 +16,7 @@ cases in killable workers.
 from __future__ import annotations
 
 import asyncio
+import gc
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
@@ -79,6 +80,12 @@ def pytest_collection_modifyitems(
     for file in suite.files:
         collector = SpecFile.from_parent(session, path=Path(file).resolve())
         items.extend(collector.collect())
+    # Every case collects garbage several times (to surface never-retrieved
+    # exceptions and unclosed objects while it is still the one judged). With
+    # the whole session's objects tracked that costs more than the cases
+    # themselves; freezing what exists now keeps it cheap, as workers do.
+    gc.collect()
+    gc.freeze()
 
 
 class _PluginState:

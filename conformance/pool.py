@@ -211,13 +211,15 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         self.startup_failures = 0
         self.fatal: Optional[str] = None
-        #: Bytes sent to workers, for the record (docs/architecture).
+        #: For the record (``runs[].workers`` in the results): what the run cost.
         self.bytes_sent = 0
+        self.spawned = 0
 
     # -- worker lifecycle ----------------------------------------------------------
 
     def _spawn(self) -> _Worker:
         worker = spawn_worker(self.adapter, self.env)
+        self.spawned += 1
         worker.deadline = time.monotonic() + STARTUP_TIMEOUT
         self._write(worker, self.init_line)
         self.selector.register(worker.reader, selectors.EVENT_READ, worker)

@@ -253,7 +253,8 @@ def run_loop(
     by_id = {case.id: case for case in to_run}
     attempts: dict[str, list[RawResult]] = {}
     late: dict[str, dict[str, str]] = {}
-    for event in _pool(plan, loop).run(_tasks(to_run, options)):
+    pool = _pool(plan, loop)
+    for event in pool.run(_tasks(to_run, options)):
         if isinstance(event, LateHygiene):
             late.setdefault(event.case_id, {}).setdefault(event.kind, event.note)
             continue
@@ -280,6 +281,7 @@ def run_loop(
             "stale": loop.matcher.stale(plan.known_ids),
             "inherits_stdlib": loop.inherits_stdlib,
         },
+        "workers": {"started": pool.spawned, "bytes_sent": pool.bytes_sent},
         "warm_up": {
             "steps": loop.probe.working_steps if loop.probe else [],
             "left_out": loop.probe.skipped_steps if loop.probe else {},
