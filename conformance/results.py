@@ -178,9 +178,17 @@ class CaseResult:
 
     @classmethod
     def from_json(cls, data: dict) -> CaseResult:
+        """The typed form of a saved case; fields an older or partial file lacks get defaults."""
         known = {f.name for f in fields(cls)}
         values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
+        for name in ("id", "api", "section", "clause", "level", "quote", "file"):
+            values[name] = str(values.get(name) or "")
+        values["line"] = int(values.get("line") or 0)
         values["details"] = Details.from_json(data.get("details"))
+        for name in ("hygiene",):
+            values[name] = dict(values.get(name) or {})
+        for name in ("harness", "attempts"):
+            values[name] = list(values.get(name) or [])
         return cls(**values)
 
 

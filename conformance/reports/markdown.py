@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from ._atomic import atomic_write_text
 from ._text import one_line
+from ..findings import run_findings
 from .stats import BAD_OUTCOMES, OUTCOMES, conformance, format_percent, gate, loop_label, tally
 
 #: How many failures the summary lists before saying "and N more".
@@ -101,6 +102,8 @@ def render_markdown(results: Mapping[str, Any], *, max_failures: int = DEFAULT_M
             "",
         ]
 
+    lines += _findings_lines(runs, max_failures)
+
     failures = [
         (loop_label(run, index), case)
         for index, run in enumerate(runs)
@@ -127,6 +130,32 @@ def render_markdown(results: Mapping[str, Any], *, max_failures: int = DEFAULT_M
             )
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _findings_lines(runs: list, limit: int) -> list[str]:
+    """Per loop, its findings (root causes) most important first, capped at ``limit``."""
+    lines: list[str] = []
+    for index, run in enumerate(runs):
+        findings = run_findings(dict(run))
+        if not findings:
+            continue
+        new = sum(1 for f in findings if f.get("unexpected"))
+        lines += [
+            f"### Findings for {code(loop_label(run, index), 60)} ({len(findings)}, {new} new)",
+            "",
+            "| Id | State | Level | Cases | Cause |",
+            "| --- | --- | --- | ---: | --- |",
+        ]
+        for finding in findings[: max(limit, 0)]:
+            state = "new" if finding.get("unexpected") else "known"
+            lines.append(
+                f"| {finding.get('id')} | {state} | {one_line(finding.get('level'), 20)} | "
+                f"{finding.get('count')} | {code(finding.get('title'), 200)} |"
+            )
+        if len(findings) > limit:
+            lines += ["", f"…and {len(findings) - limit} more; see the HTML report."]
+        lines.append("")
+    return lines
 
 
 def write_markdown(
