@@ -179,35 +179,30 @@ def _probe(results: Any, adapter: Any, skip: list[str]) -> int:
 
     host = adapter.load_host()
     factory = adapter.load_factory()
+    try:
+        loop = _probe_loop(factory, host)
+    except BaseException as exc:
+        _send(results, {"type": "fatal", "stage": "factory", **_error(exc)})
+        return 3
+    missing = missing_methods(loop)
+    if missing:
+        got = f"{type(loop).__module__}.{type(loop).__qualname__}"
+        _send(results, {"type": "not-a-loop", "got": got, "missing": missing})
+        return 3
+    _send(
+        results,
+        {
+            "type": "loop",
+            "class": f"{type(loop).__module__}.{type(loop).__qualname__}",
+            "stdlib_based": isinstance(loop, asyncio.BaseEventLoop),
+        },
+    )
     if host is None:
-        try:
-            loop = factory()
-        except BaseException as exc:
-            _send(results, {"type": "fatal", "stage": "factory", **_error(exc)})
-            return 3
-        missing = missing_methods(loop)
-        if missing:
-            _send(
-                results,
-                {
-                    "type": "not-a-loop",
-                    "got": f"{type(loop).__module__}.{type(loop).__qualname__}",
-                    "missing": missing,
-                },
-            )
-            return 3
-        _send(
-            results,
-            {
-                "type": "loop",
-                "class": f"{type(loop).__module__}.{type(loop).__qualname__}",
-                "stdlib_based": isinstance(loop, asyncio.BaseEventLoop),
-            },
-        )
         try:
             loop.close()
         except Exception:
             pass
+    del loop
     for name in STEPS:
         if name in skip:
             continue
@@ -220,6 +215,21 @@ def _probe(results: Any, adapter: Any, skip: list[str]) -> int:
             _send(results, {"type": "step", "name": name, "state": "ok"})
     _send(results, {"type": "probe-done"})
     return 0
+
+
+def _probe_loop(factory: Callable[[], Any], host: Optional[Callable[..., Any]]) -> Any:
+    """A loop to look at: the factory's, or the one a host hands its body."""
+    if host is None:
+        return factory()
+    seen: list = []
+
+    async def look(loop: Any) -> None:
+        seen.append(loop)
+
+    host(look)
+    if not seen:
+        raise RuntimeError("the adapter's host returned without running its body")
+    return seen[0]
 
 
 def _error(exc: BaseException) -> dict:

@@ -44,7 +44,7 @@ class CaseContext:
         self.handler_captured = False
         self.protocols = ProtocolRegistry(machines or {}, multiplier)
         self.tls = TLSMaterial(tls_pems)
-        self.peers = Peers(multiplier, self.tls)
+        self.peers = Peers(multiplier, self.tls, self.protocols)
 
     def defer(self, callback: Callable[..., Any], *args: Any) -> None:
         """Run ``callback(*args)`` after the case, even when it fails (last in, first out)."""
@@ -131,6 +131,9 @@ class CaseContext:
         while not predicate():
             if time.monotonic() > deadline:
                 raise CaseFailure(f"{what} did not become true within {self.scaled(timeout):.1f}s")
+            reason = self.protocols.decided()
+            if reason:  # nothing the wait could bring would save the case
+                raise CaseFailure(f"stopped waiting for {what}: {reason}")
             await asyncio.sleep(0.002)
 
     def in_thread(self, func: Callable[..., Any], *args: Any) -> Any:

@@ -113,12 +113,19 @@ def hold(conn: PeerConn) -> bytes:
     return collect(conn)
 
 
+#: Seconds (scaled) a peer may still run once every transport of its case has
+#: called connection_lost(): by then it has all the data and its EOF.
+EOF_GRACE = 3.0
+
+
 class Peer:
     """A thread running one script; ``await peer.done()`` gives its result."""
 
-    def __init__(self, name: str, multiplier: float) -> None:
+    def __init__(self, name: str, multiplier: float, verdict: Any = None) -> None:
         self.name = name
         self.multiplier = multiplier
+        #: The case's ProtocolRegistry: tells done() when waiting is futile.
+        self.verdict = verdict
         self.result: Any = None
         self.error: Optional[BaseException] = None
         self.address: Any = None
@@ -144,10 +151,12 @@ class Peer:
         """Wait (polling, never blocking the loop) for the script; return its result."""
         deadline = time.monotonic() + timeout * self.multiplier
         while not self.finished.is_set():
-            if time.monotonic() > deadline:
+            now = time.monotonic()
+            if now > deadline:
                 raise CaseFailure(
                     f"peer {self.name} did not finish within {timeout * self.multiplier:.1f}s"
                 )
+            self._fail_if_futile(now)
             await asyncio.sleep(0.002)
         if self.error is not None:
             if isinstance(self.error, CaseFailure):
@@ -156,6 +165,23 @@ class Peer:
                 f"peer {self.name} failed: {type(self.error).__name__}: {self.error}"
             ) from self.error
         return self.result
+
+    def _fail_if_futile(self, now: float) -> None:
+        """Stop waiting when the case has already failed, or when every transport of the
+        case is gone (connection_lost called) and the peer still has not finished."""
+        if self.verdict is None:
+            return
+        reason = self.verdict.decided()
+        if reason:
+            raise CaseFailure(f"stopped waiting for peer {self.name}: {reason}")
+        lost = self.verdict.all_lost_since()
+        grace = EOF_GRACE * self.multiplier
+        if lost is not None and now - lost > grace:
+            raise CaseFailure(
+                f"peer {self.name} did not finish within {grace:.1f}s after every transport "
+                "of the case had called connection_lost(): it was still waiting for data "
+                "or an EOF the loop never sent"
+            )
 
     def close(self) -> None:
         self._close_sockets()  # wakes a script blocked in accept() or recv()
@@ -178,9 +204,10 @@ class Peer:
 class Peers:
     """The peer factory handed to spec code, bound to one case."""
 
-    def __init__(self, multiplier: float, tls: TLSMaterial) -> None:
+    def __init__(self, multiplier: float, tls: TLSMaterial, verdict: Any = None) -> None:
         self.multiplier = multiplier
         self.tls = tls
+        self.verdict = verdict
         self.peers: list[Peer] = []
         self.folders: list[str] = []
         self.loose: list[socket.socket] = []
@@ -192,7 +219,7 @@ class Peers:
         return 8.0 * self.multiplier
 
     def _peer(self, name: str) -> Peer:
-        peer = Peer(name, self.multiplier)
+        peer = Peer(name, self.multiplier, self.verdict)
         self.peers.append(peer)
         return peer
 
@@ -315,6 +342,14 @@ class Peers:
         return os.path.join(folder, name)
 
     def close(self) -> None:
+        # Wake every thread first: a peer script may be blocked on a loose
+        # socket (the far end of a socketpair), and joining it before that
+        # socket is shut down would wait out the peer timeout for nothing.
+        for sock in self.loose:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
         for peer in self.peers:
             peer.close()
         for sock in self.loose:

@@ -17,6 +17,7 @@ Stdlib only: ``repro`` inlines this file.
 from __future__ import annotations
 
 import asyncio
+import time
 import types
 from typing import Any
 
@@ -117,6 +118,31 @@ class MachineTrack:
             f"(after {seen}); allowed here: {', '.join(allowed) or 'nothing'}"
         )
 
+    def can_still(self, event: str) -> bool:
+        """Whether ``event`` is legal now or in some state the machine can still reach.
+
+        A protocol whose machine says an event can never come again (after
+        connection_lost, say) cannot be waited for: the wait would only run
+        out its timeout.
+        """
+        if event not in self.events:
+            return True  # this machine has no opinion about the event
+        seen, todo = set(), [self.state]
+        while todo:
+            state = todo.pop()
+            if state in seen:
+                continue
+            seen.add(state)
+            for transition in self.machine["transitions"]:
+                sources = transition["from"]
+                sources = [sources] if isinstance(sources, str) else sources
+                if state not in sources:
+                    continue
+                if transition["event"] == event:
+                    return True
+                todo.append(state if transition["to"] == "@same" else transition["to"])
+        return False
+
     def unfinished(self) -> str | None:
         if self.state in self.machine.get("final", []):
             return None
@@ -135,6 +161,8 @@ class Watch:
         self.kind = kind
         self.label = label
         self.violations = violations
+        #: time.monotonic() of connection_lost, once it has been called.
+        self.lost_at: float | None = None
         self.tracks = [
             MachineTrack(name, m) for name, m in machines.items() if kind in m.get("applies_to", [])
         ]
@@ -146,6 +174,8 @@ class Watch:
         ]
 
     def event(self, name: str, args: tuple) -> None:
+        if name == "connection_lost" and self.lost_at is None:
+            self.lost_at = time.monotonic()
         for track in self.tracks:
             problem = track.step(name)
             if problem:
@@ -242,6 +272,7 @@ class ProtocolRegistry:
             state.setdefault("transport", None)
             state.setdefault("lost_exc", None)
             state["_cf_multiplier"] = self.multiplier
+            state["_cf_registry"] = self
             self.watches.append(watch)
         state["events"].append(name)
         state["calls"].append((name, args))
@@ -266,6 +297,35 @@ class ProtocolRegistry:
             watch.finish()
         return self.violations
 
+    def decided(self) -> str | None:
+        """Why the case has already failed, so that no wait can change its verdict."""
+        if self.violations:
+            return f"the case has already failed: {self.violations[0]}"
+        return None
+
+    def all_lost_since(self) -> float | None:
+        """When the last protocol of the case got connection_lost, if every one has."""
+        if not self.watches or any(w.lost_at is None for w in self.watches):
+            return None
+        return max(w.lost_at for w in self.watches)  # type: ignore[type-var]
+
+
+def _fail_if_futile(proto: Any, event: str) -> None:
+    """End a wait at once when its outcome is known: the case already failed, or the
+    protocol's machines say ``event`` can no longer come."""
+    registry = proto.__dict__.get("_cf_registry")
+    reason = registry.decided() if registry is not None else None
+    if reason:
+        raise CaseFailure(f"{type(proto).__name__}: stopped waiting for {event}: {reason}")
+    watch = proto.__dict__.get("_cf_watch")
+    for track in watch.tracks if watch is not None else ():
+        if not track.can_still(event):
+            events = proto.__dict__.get("events", [])
+            raise CaseFailure(
+                f"{type(proto).__name__}: {event} can no longer happen (state machine "
+                f"{track.name} is in state {track.state!r}; events so far: {events})"
+            )
+
 
 async def _wait_for(self: Any, event: str, timeout: float = 5.0) -> None:
     """``await proto.wait_for("connection_lost")``: poll until the callback has happened.
@@ -273,11 +333,10 @@ async def _wait_for(self: Any, event: str, timeout: float = 5.0) -> None:
     Polling (rather than a future the callback resolves) keeps the wait
     independent of the loop's future machinery, which is under test.
     """
-    import time
-
     multiplier = getattr(self, "_cf_multiplier", 1.0)
     deadline = time.monotonic() + timeout * multiplier
     while event not in self.__dict__.get("events", ()):
+        _fail_if_futile(self, event)
         if time.monotonic() > deadline:
             from_events = self.__dict__.get("events", [])
             raise CaseFailure(
