@@ -10,37 +10,8 @@ loop: change the name, the factory and the distribution name; keep ``setup``,
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 
-from conformance.adapters import Adapter
-
-#: The expectations file: ``expectations.yaml`` beside this module in a source
-#: checkout or an editable install, ``<module>.expectations.yaml`` in a wheel.
-_HERE = Path(__file__).resolve().parent
-_EXPECTATIONS = next(
-    (
-        p
-        for p in (
-            _HERE / "expectations.yaml",
-            _HERE / "asyncio_conformance_uvloop.expectations.yaml",
-        )
-        if p.is_file()
-    ),
-    None,
-)
-
-
-def warm_up() -> None:
-    """Per-worker setup: make libuv open its process-wide fds before any case.
-
-    The first uvloop loop in a process makes libuv create a pipe that lives as
-    long as the process (the lock of its signal machinery). Without this hook
-    the harness would see those two fds appear during whichever case happens
-    to run first in a worker and report them as leaked by that case.
-    """
-    import uvloop
-
-    uvloop.new_event_loop().close()
+from conformance.adapters import Adapter, expectations_beside
 
 
 def adapter() -> Adapter | None:
@@ -59,9 +30,11 @@ def adapter() -> Adapter | None:
         factory="uvloop:new_event_loop",
         version=loop_version,
         description="uvloop's event loop (Cython over libuv)",
-        # Runs once per worker process, before its first loop (see warm_up).
-        setup="asyncio_conformance_uvloop:warm_up",
-        # Applied to every run of this adapter unless --no-default-expectations.
-        expectations=str(_EXPECTATIONS) if _EXPECTATIONS else None,
-        # uvloop needs no teardown and no environment variables.
+        # Applied to every run of this adapter unless --no-default-expectations:
+        # expectations.yaml beside this module (a checkout or an editable
+        # install), or <module>.expectations.yaml where a wheel puts it.
+        expectations=expectations_beside(__file__),
+        # uvloop needs no set-up, tear-down or environment variables. (The pipe
+        # libuv opens for the whole process on first use of signals is found by
+        # the harness's own warm-up, which every loop gets.)
     )
