@@ -154,3 +154,49 @@ def test_bundled_specs_are_valid() -> None:
     suite = load_suite()
     assert suite.cases and len({c.id for c in suite.cases}) == len(suite.cases)
     assert "Protocol" in suite.machines
+
+
+def test_a_typo_in_spec_code_is_an_error_at_its_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("loop.call_soon(trace, 2)", "loop.call_soon(trase, 2)"))
+    (message,) = problems(path)
+    assert message == f"{path}:12:30: undefined name 'trase'"
+
+
+def test_a_parameter_no_code_uses_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD.replace("{id: one, n: 1}", "{id: one, n: 1, m: 3}"))
+    (message,) = problems(path)
+    assert message.endswith("parameter 'm' is never used by the code")
+
+
+def test_a_typo_fails_the_cli_with_exit_2(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    path = write(tmp_path, GOOD.replace("loop.call_soon(trace, 2)", "loop.call_soon(trase, 2)"))
+    proc = run_cli("validate-specs", str(path))
+    assert proc.returncode == 2
+    assert f"{path}:12:30: undefined name 'trase'" in proc.stderr
+
+
+def test_machine_quotes_are_checked(tmp_path: Path) -> None:
+    text = """\
+    section: state-machines
+    machines:
+      M:
+        quote: This sentence is not in the docs.
+        applies_to: [Protocol]
+        start: start
+        final: [start]
+        transitions:
+          - {from: start, event: connection_made, to: start}
+    apis:
+      loop.call_soon:
+        clauses:
+          c:
+            level: must
+            quote: Callbacks are called in the order in which they are registered.
+            cases:
+              x: {code: "pass"}
+    """
+    path = write(tmp_path, text, name="state-machines.yaml")
+    messages = problems(path)
+    assert any("machine M: quote is not verbatim" in m for m in messages), messages

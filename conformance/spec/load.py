@@ -20,6 +20,7 @@ from ..runtime.compile import compile_case
 from ..runtime.values import resolve_type
 from . import cache
 from .inventory import docs_text, load_inventory, normalize
+from .lint import lint_case
 from .markers import parse_python_spec
 from .model import Case, Markers, Suite
 from .yamlload import Located, load_yaml
@@ -172,7 +173,17 @@ def _semantic_problems(doc: Located, path: Path) -> Iterable[Problem]:
         yield doc.problem(
             ("section",), f"section {section!r} belongs in {section}.yaml, not {path.name}"
         )
-    for api, api_body in data["apis"].items():
+    for name, machine in (data.get("machines") or {}).items():
+        quotes = machine.get("quote", [])
+        for i, quote in enumerate(_quotes(quotes)):
+            if normalize(quote) not in docs:
+                at = ("machines", name, "quote") + ((i,) if isinstance(quotes, list) else ())
+                yield doc.problem(
+                    at,
+                    f"machine {name}: quote is not verbatim from reference/asyncio-docs.txt: "
+                    f"{normalize(quote)[:80]!r}",
+                )
+    for api, api_body in (data.get("apis") or {}).items():
         api_path = ("apis", api)
         if inventory.section_of.get(api) != section:
             owner = inventory.section_of.get(api)
@@ -229,6 +240,11 @@ def _case_problems(doc: Located, at: tuple, case: dict) -> Iterable[Problem]:
         compile_case(case["code"], case.get("mode", "async"), line, doc.file)
     except SyntaxError as exc:
         yield Problem(doc.file, exc.lineno, exc.offset, f"code does not compile: {exc.msg}")
+    param_names = {key for row in case.get("params") or [] for key in row if key not in _ROW_KEYS}
+    indent = doc.block_indents.get(at + ("code",), 0)
+    yield from lint_case(
+        case["code"], case.get("mode", "async"), line, doc.file, param_names, indent
+    )
     for offset, text in enumerate(case["code"].splitlines()):
         found = _UNWATCHED_PROTOCOL.search(text)
         if found:

@@ -33,6 +33,8 @@ class Located:
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     # For block scalars (``code: |``), the 1-based line of the first content line.
     block_starts: dict[tuple, int] = field(default_factory=dict)
+    # ... and how many columns that line is indented in the file.
+    block_indents: dict[tuple, int] = field(default_factory=dict)
 
     def where(self, path: tuple) -> tuple[int | None, int | None]:
         """The closest known (line, col) for ``path``, walking up to its parents."""
@@ -77,6 +79,11 @@ def load_yaml_text(text: str, name: str) -> Located:
         doc = Located(name, None)
         if node is not None:
             doc.data = _build(loader, node, (), doc)
+        lines = text.splitlines()
+        for path, line in doc.block_starts.items():
+            if 0 < line <= len(lines):
+                content = lines[line - 1]
+                doc.block_indents[path] = len(content) - len(content.lstrip(" "))
         return doc
     finally:
         loader.dispose()
