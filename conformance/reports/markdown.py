@@ -13,9 +13,9 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..findings import run_findings
 from ._atomic import atomic_write_text
 from ._text import one_line
-from ..findings import run_findings
 from .stats import BAD_OUTCOMES, OUTCOMES, conformance, format_percent, gate, loop_label, tally
 
 #: How many failures the summary lists before saying "and N more".
