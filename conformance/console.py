@@ -94,6 +94,11 @@ def print_run(run: dict, stream: TextIO = sys.stdout, shown: int = FINDINGS_SHOW
         stream.write(
             f"  ... and {len(findings) - shown} more findings (see the JSON or HTML report)\n"
         )
+    for note in run.get("harness_notes") or []:
+        stream.write(
+            f"  HARNESS  {note['note'][:200]} ({note['count']} case(s), first {note['first']}); "
+            "not counted against the loop\n"
+        )
     for case in run["cases"]:
         if case["outcome"] == "xpass":
             stream.write(f"  XPASS    {case['id']}\n           {case['message'][:300]}\n")

@@ -293,9 +293,24 @@ def run_loop(
             hygiene_gate=options.hygiene == "fail",
         ),
         "findings": [f.to_json() for f in findings],
+        "harness_notes": harness_notes(ordered),
         "cases": [r.to_json() for r in ordered],
         "hygiene": [r.to_json() for r in hygiene_results],
     }
+
+
+def harness_notes(results: list[CaseResult]) -> list[dict]:
+    """What the harness itself could not do on this loop, once per note, with a count.
+
+    These are never a case's failure (an optional method the teardown wanted,
+    a leak confirmation that did not finish), but a user should see them.
+    """
+    notes: dict[str, dict] = {}
+    for result in results:
+        for note in result.harness:
+            entry = notes.setdefault(note, {"note": note, "count": 0, "first": result.id})
+            entry["count"] += 1
+    return sorted(notes.values(), key=lambda n: -n["count"])
 
 
 def _hygiene_results(results: list[CaseResult], loop: LoopPlan) -> list[CaseResult]:

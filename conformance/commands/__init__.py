@@ -8,6 +8,7 @@ commands never import the CLI.
 
 from __future__ import annotations
 
+from .audit import Audit
 from .base import Command
 from .expectations import ExpectationsCommand
 from .listing import ListLoops, ListSpecs, ValidateSpecs
@@ -26,6 +27,7 @@ COMMANDS: tuple[type[Command], ...] = (
     MatrixCommand,
     Ambiguities,
     ExpectationsCommand,
+    Audit,
 )
 
 __all__ = ["COMMANDS", "Command"]

@@ -45,3 +45,10 @@ def normalize(text: str) -> str:
 def docs_text(path: Path | None = None) -> str:
     path = path or reference_dir() / "asyncio-docs.txt"
     return normalize(path.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def docs_text_lines(path: Path | None = None) -> list[str]:
+    """The docs as they are in the file, one string per line (for line ranges)."""
+    path = path or reference_dir() / "asyncio-docs.txt"
+    return path.read_text(encoding="utf-8").splitlines()
