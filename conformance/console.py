@@ -107,6 +107,11 @@ def print_run(run: dict, stream: TextIO = sys.stdout, shown: int = FINDINGS_SHOW
             f"  STALE    expectation {stale['id']!r} ({stale['file']}:{stale['line']}) "
             "matches no case\n"
         )
+    for feature, count in (run["summary"].get("skipped_for_host") or {}).items():
+        stream.write(
+            f"  SKIPPED  {count} cases: this host has no {feature}; they say nothing about "
+            "the loop (run where the host has it to check them)\n"
+        )
     stream.write(summary_line(run) + "\n")
 
 

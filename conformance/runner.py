@@ -270,6 +270,7 @@ def run_loop(
             for kind, text in notes.items():
                 results[case_id].hygiene.setdefault(kind, text)
     ordered = [results[c.id] for c in plan.cases]
+    lacking = missing_features(plan.cases, results)
     hygiene_results = _hygiene_results(ordered, loop)
     if options.stdlib_baseline and adapter.name not in STDLIB_LOOPS:
         _add_stdlib_baseline(plan, ordered, note)
@@ -286,17 +287,35 @@ def run_loop(
             "steps": loop.probe.working_steps if loop.probe else [],
             "left_out": loop.probe.skipped_steps if loop.probe else {},
         },
-        "summary": summarize(
-            ordered,
-            hygiene_results,
-            allow_xpass=options.allow_xpass,
-            hygiene_gate=options.hygiene == "fail",
+        "summary": dict(
+            summarize(
+                ordered,
+                hygiene_results,
+                allow_xpass=options.allow_xpass,
+                hygiene_gate=options.hygiene == "fail",
+            ),
+            skipped_for_host=lacking,
         ),
         "findings": [f.to_json() for f in findings],
         "harness_notes": harness_notes(ordered),
         "cases": [r.to_json() for r in ordered],
         "hygiene": [r.to_json() for r in hygiene_results],
     }
+
+
+def missing_features(cases: list[Case], results: dict[str, CaseResult]) -> dict[str, int]:
+    """How many cases were skipped because this host lacks a feature (ipv6, af_unix, ssl)."""
+    from .spec.markers import FEATURE_CHECKS
+
+    absent = {name for name, check in FEATURE_CHECKS.items() if not check()}
+    counts: dict[str, int] = {}
+    for case in cases:
+        if results[case.id].outcome != "skip":
+            continue
+        for feature in case.markers.requires:
+            if feature in absent:
+                counts[feature] = counts.get(feature, 0) + 1
+    return counts
 
 
 def harness_notes(results: list[CaseResult]) -> list[dict]:

@@ -21,7 +21,7 @@ from ..runtime.values import resolve_type
 from . import cache
 from .inventory import docs_text, load_inventory, normalize
 from .lint import lint_case
-from .markers import parse_python_spec
+from .markers import kind_requires, parse_python_spec
 from .model import Case, Markers, Suite
 from .yamlload import Located, load_yaml
 
@@ -360,7 +360,9 @@ def _expand(doc: Located, start: int) -> list[Case]:
                         expect.update(row.get("expect") or {})
                         params = {k: v for k, v in row.items() if k not in _ROW_KEYS}
                         row_markers = case_markers.merged(
-                            row.get("python"), row.get("platforms"), row.get("requires")
+                            row.get("python"),
+                            row.get("platforms"),
+                            [*(row.get("requires") or ()), *kind_requires(params.get("kind"))],
                         )
                         case_full_id += f"[{row['id']}]"
                         line = doc.where(at + ("params", i))[0] or line

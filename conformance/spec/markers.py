@@ -65,6 +65,27 @@ FEATURE_CHECKS = {
 }
 
 
+#: What a row whose ``kind`` parameter names a transport kind (the kinds of
+#: ``open_kind``/``open_writer``, conformance/runtime/kinds.py) needs from the
+#: host. So a table over kinds skips only its IPv6 row on a host without IPv6,
+#: and a clause's own ``requires`` lists what every row needs.
+KIND_REQUIRES: dict[str, tuple[str, ...]] = {
+    "tcp": (),
+    "tcp4": (),
+    "tcp6": ("ipv6",),
+    "tls": ("ssl",),
+    "unix": ("af_unix",),
+    "tls-client": ("ssl",),
+    "tls-server": ("ssl",),
+    "write-pipe": (),
+    "read-pipe": (),
+}
+
+
+def kind_requires(kind: object) -> tuple[str, ...]:
+    return KIND_REQUIRES.get(kind, ()) if isinstance(kind, str) else ()
+
+
 def skip_reason(markers: Markers) -> Optional[str]:
     """Why this host cannot run a case with ``markers``, or None when it can."""
     version = _python_version()
