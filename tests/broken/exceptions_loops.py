@@ -1,7 +1,7 @@
 """Deliberately broken loops for the exceptions specs.
 
 Each loop hands out futures that break exactly one documented behaviour, so that
-tests/test_broken_exceptions.py can show which cases catch it.
+tests/test_broken_loops.py can show which cases catch it (tests/broken_loops.yaml lists them).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Deliberately broken loops for the obtaining-the-loop specs.
 
 Each loop breaks exactly one documented behaviour, so that
-tests/test_broken_obtaining_the_loop.py can show which cases catch it.
+tests/test_broken_loops.py can show which cases catch it (tests/broken_loops.yaml lists them).
 """
 
 from __future__ import annotations
