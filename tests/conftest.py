@@ -12,10 +12,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The shared checks of the broken-loop tests assert outside a test module; without this a failed
-# ``assert code == 1`` there would not show the values compared.
-pytest.register_assert_rewrite("tests.broken_checks")
-
 
 def run_cli(*args: str, cwd: Path = ROOT, timeout: float = 600) -> subprocess.CompletedProcess:
     """Run the CLI as a user would, in a child process."""
