@@ -228,10 +228,10 @@ def _merge_single_clause_causes(groups: dict[tuple[str, str], list]) -> None:
 def _seen_in(key: tuple[str, str], results: list[CaseResult]) -> list[str]:
     if key[0] != "hygiene":
         return []
-    from .hygiene import BY_ID
+    from .hygiene import BY_ID, counts_against_the_loop
 
     kind = BY_ID[key[1]].key
-    return [r.id for r in results if kind in r.hygiene]
+    return [r.id for r in results if kind in r.hygiene and counts_against_the_loop(r)]
 
 
 def _message(result: CaseResult) -> str:
