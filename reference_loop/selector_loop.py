@@ -15,16 +15,14 @@ one byte into it.
 from __future__ import annotations
 
 import asyncio
-import errno
 import functools
-import io
-import os
 import selectors
 import socket
 from typing import Any, Callable, Union
 
 from .base_loop import BaseReferenceLoop, logger
 from .handles import CallbackHandle, new_handle
+from .sendfile import SocketTarget, check_sendfile_arguments, send_file
 
 try:
     import ssl
@@ -37,9 +35,6 @@ _EVENT_READ = selectors.EVENT_READ
 _EVENT_WRITE = selectors.EVENT_WRITE
 
 FileDescriptorLike = Union[int, Any]  # an int, or an object with fileno()
-
-# Chunk size used by sock_sendfile() when it has to read and send by itself.
-SENDFILE_FALLBACK_CHUNK = 256 * 1024
 
 
 class SelectorLoop(BaseReferenceLoop):
@@ -553,9 +548,10 @@ class SelectorLoop(BaseReferenceLoop):
         """Send a regular file over a stream socket (``loop.sock_sendfile``).
 
         ``os.sendfile()`` first; when the platform or the file cannot do it,
-        read-and-send if ``fallback``, else
-        SendfileNotAvailableError. The file position ends at
-        ``offset + bytes sent`` (docs: "File position is always updated").
+        read-and-send if ``fallback``, else SendfileNotAvailableError (the
+        path is ``reference_loop.sendfile``, shared with ``loop.sendfile``).
+        The file position ends at ``offset + bytes sent`` (docs: "File
+        position is always updated").
 
         Clauses: ``loop.sock_sendfile/sends-file``, ``loop.sock_sendfile/offset-and-count``,
         ``loop.sock_sendfile/position-updated``,
@@ -567,112 +563,10 @@ class SelectorLoop(BaseReferenceLoop):
         ``loop.sock_sendfile/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
-        if "b" not in getattr(file, "mode", "b"):
-            raise ValueError("file should be opened in binary mode")
         if sock.type != socket.SOCK_STREAM:
             raise ValueError("only SOCK_STREAM type sockets are supported")
-        if count is not None:
-            if not isinstance(count, int):
-                raise TypeError(f"count must be a positive integer (got {count!r})")
-            if count <= 0:
-                raise ValueError(f"count must be a positive integer (got {count!r})")
-        if not isinstance(offset, int):
-            raise TypeError(f"offset must be a non-negative integer (got {offset!r})")
-        if offset < 0:
-            raise ValueError(f"offset must be a non-negative integer (got {offset!r})")
-        try:
-            return await self._sendfile_with_syscall(sock, file, offset, count)
-        except asyncio.SendfileNotAvailableError:
-            if not fallback:
-                raise
-        return await self._sendfile_by_copying(sock, file, offset, count)
-
-    async def _sendfile_with_syscall(
-        self, sock: socket.socket, file: Any, offset: int, count: int | None
-    ) -> int:
-        if not hasattr(os, "sendfile"):
-            raise asyncio.SendfileNotAvailableError("os.sendfile() is not available")
-        try:
-            file_fd = file.fileno()
-            size = os.fstat(file_fd).st_size
-        except (AttributeError, io.UnsupportedOperation, OSError) as exc:
-            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
-        end = offset + count if count else size
-        if end <= offset:
-            return 0
-        state = _SendfileState(sock, file_fd, offset, end)
-        fut = self.create_future()
-        self._sendfile_step(fut, state)
-        try:
-            return await fut
-        finally:
-            if state.sent:
-                os.lseek(file_fd, offset + state.sent, os.SEEK_SET)
-
-    def _sendfile_step(self, fut: asyncio.Future[Any], state: _SendfileState) -> None:
-        if fut.done():
-            return
-        sock = state.sock
-        while True:
-            remaining = state.end - state.position
-            if remaining <= 0:
-                fut.set_result(state.sent)
-                return
-            try:
-                sent = os.sendfile(
-                    sock.fileno(), state.file_fd, state.position, min(remaining, 1 << 30)
-                )
-            except (BlockingIOError, InterruptedError):
-                if not state.waiting:
-                    state.waiting = True
-                    self._wait_writable(sock, fut, self._sendfile_step, state)
-                return
-            except OSError as exc:
-                if state.sent == 0:
-                    # Typically a file that sendfile() cannot read from.
-                    error: BaseException = asyncio.SendfileNotAvailableError(
-                        f"os.sendfile call failed: {exc}"
-                    )
-                elif exc.errno == errno.ENOTCONN and type(exc) is not ConnectionError:
-                    error = ConnectionError(errno.ENOTCONN, "socket is not connected")
-                else:
-                    error = exc
-                fut.set_exception(error)
-                return
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as exc:
-                fut.set_exception(exc)
-                return
-            if sent == 0:  # the file is shorter than expected
-                fut.set_result(state.sent)
-                return
-            state.position += sent
-            state.sent += sent
-
-    async def _sendfile_by_copying(
-        self, sock: socket.socket, file: Any, offset: int, count: int | None
-    ) -> int:
-        if offset:
-            file.seek(offset)
-        chunk = min(count, SENDFILE_FALLBACK_CHUNK) if count else SENDFILE_FALLBACK_CHUNK
-        buffer = bytearray(chunk)
-        sent = 0
-        try:
-            while True:
-                want = chunk if not count else min(count - sent, chunk)
-                if want <= 0:
-                    break
-                view = memoryview(buffer)[:want]
-                got = await self.run_in_executor(None, file.readinto, view)
-                if not got:
-                    break
-                await self.sock_sendall(sock, view[:got])
-                sent += got
-            return sent
-        finally:
-            if sent and hasattr(file, "seek"):
-                file.seek(offset + sent)
+        check_sendfile_arguments(file, offset, count)
+        return await send_file(self, SocketTarget(self, sock), file, offset, count, fallback)
 
     # -- DNS -----------------------------------------------------------------
 
@@ -704,17 +598,3 @@ class SelectorLoop(BaseReferenceLoop):
         ``loop.getnameinfo/errors-match``, ``loop.getnameinfo/is-coroutine``.
         """
         return await self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
-
-
-class _SendfileState:
-    """Progress of one ``os.sendfile()`` transfer."""
-
-    __slots__ = ("sock", "file_fd", "position", "end", "sent", "waiting")
-
-    def __init__(self, sock: socket.socket, file_fd: int, offset: int, end: int) -> None:
-        self.sock = sock
-        self.file_fd = file_fd
-        self.position = offset
-        self.end = end
-        self.sent = 0
-        self.waiting = False

@@ -49,9 +49,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import errno
 import itertools
-import os
 import socket
 from typing import Any, Callable, Deque, Iterable, Mapping
 
@@ -135,6 +133,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         self._eof_seen = False
         self._eof_written = False
         self._sendfile_busy = False
+        self._resume_after_sendfile = False
         self._empty_waiters: list = []
         self._sendfile_wakeup: asyncio.Future | None = None
         # Set by the TLS layer: bytes the application never asked for (session
@@ -524,66 +523,28 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             if server is not None:
                 server._detach(self)
 
-    # -- sendfile support (called by networking.sendfile) ---------------------
+    # -- for reference_loop.networking.sendfile -------------------------------------
 
-    def _can_sendfile_natively(self) -> bool:
-        return hasattr(os, "sendfile") and self._sock is not None
-
-    async def _wait_buffer_empty(self) -> None:
+    async def _begin_sendfile(self) -> None:
+        """Make the socket os.sendfile()'s alone: stop reading, flush what is queued."""
+        self._resume_after_sendfile = self.is_reading()
+        self.pause_reading()
         while self._buffer and not self._conn_lost:
             waiter = self._loop.create_future()
             self._empty_waiters.append(waiter)
             await waiter
-
-    def _wake_empty_waiters(self) -> None:
-        waiters, self._empty_waiters = self._empty_waiters, []
-        for waiter in waiters:
-            _resolve(waiter, None)
-
-    async def _sendfile_native(self, file: Any, offset: int, count: int | None) -> int:
-        """Send with os.sendfile from the socket's writability callbacks."""
-        try:
-            fileno = file.fileno()
-        except (AttributeError, OSError, ValueError) as exc:
-            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
-        try:
-            size = os.fstat(fileno).st_size
-        except OSError as exc:
-            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
-        end = size if count is None else min(size, offset + count)
-        was_reading = self.is_reading()
-        self.pause_reading()
-        await self._wait_buffer_empty()
         if self._conn_lost or self._sock is None:
             raise ConnectionError("Connection closed by peer")
         self._sendfile_busy = True
-        sent = 0
-        try:
-            while offset + sent < end:
-                if self._sock is None:
-                    raise ConnectionError("Connection closed by peer")
-                try:
-                    n = os.sendfile(self._fd, fileno, offset + sent, end - offset - sent)
-                except (BlockingIOError, InterruptedError):
-                    await self._until_writable()
-                    continue
-                except OSError as exc:
-                    if sent == 0 and getattr(exc, "errno", None) in _SENDFILE_UNSUPPORTED:
-                        raise asyncio.SendfileNotAvailableError(
-                            "os.sendfile() is not usable"
-                        ) from exc
-                    raise
-                if n == 0:
-                    break
-                sent += n
-            return sent
-        finally:
-            self._sendfile_busy = False
-            file.seek(offset + sent)  # "File position is always updated"
-            if was_reading:
-                self.resume_reading()
+
+    def _end_sendfile(self) -> None:
+        self._sendfile_busy = False
+        if self._resume_after_sendfile:
+            self._resume_after_sendfile = False
+            self.resume_reading()
 
     async def _until_writable(self) -> None:
+        """Wait for room in the socket during sendfile; raise if the connection went away."""
         waiter = self._sendfile_wakeup = self._loop.create_future()
         self._loop.add_writer(self._fd, _resolve, waiter, None)
         try:
@@ -592,13 +553,13 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             self._sendfile_wakeup = None
             if self._sock is not None:
                 self._loop.remove_writer(self._fd)
+        if self._sock is None:
+            raise ConnectionError("Connection closed by peer")
 
-
-_SENDFILE_UNSUPPORTED = {
-    getattr(errno, name)
-    for name in ("ENOTSOCK", "ENOTSUP", "EOPNOTSUPP", "EINVAL", "ENOSYS")
-    if hasattr(errno, name)
-}
+    def _wake_empty_waiters(self) -> None:
+        waiters, self._empty_waiters = self._empty_waiters, []
+        for waiter in waiters:
+            _resolve(waiter, None)
 
 
 def _frozen(data: Any) -> bytes:
