@@ -53,7 +53,7 @@ class TransportTarget(SendfileTarget):
 
     def syscall_fd(self) -> int:
         transport = self.transport
-        if isinstance(transport, SocketStreamTransport) and transport._sock is not None:
+        if isinstance(transport, SocketStreamTransport) and transport._resource is not None:
             return transport._fd
         # TLS has to encrypt every byte, which os.sendfile() cannot do.
         raise asyncio.SendfileNotAvailableError(
