@@ -14,7 +14,7 @@ import tempfile
 
 import pytest
 
-from .test_networking_streams import Recorder, loop_fixture, run  # noqa: F401
+from .support import Recorder, run
 
 # -- datagrams -----------------------------------------------------------------
 
