@@ -274,6 +274,38 @@ class TransportLifecycle:
             }
         )
 
+    def _attempt(self, failure: str, call: Callable[..., Any], *args: Any) -> Any:
+        """One non-blocking system call: its result, or None if it would block or failed.
+
+        A failure has ended the connection (``_fatal_error`` with the message
+        ``failure``) by the time None comes back; ``_lost`` tells the cases
+        apart where that matters.
+        """
+        try:
+            return call(*args)
+        except (BlockingIOError, InterruptedError):
+            return None
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, failure)
+            return None
+
+    def _protocol_event(self, method: str, *args: Any) -> Any:
+        """Call ``protocol.<method>(*args)``; if it fails, end the connection.
+
+        A protocol that fails while handling data (or its end) is broken, so
+        the connection ends with that error, as after an I/O error. Returns
+        the callback's result, or None if it failed.
+        """
+        try:
+            return getattr(self._protocol, method)(*args)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except BaseException as exc:
+            self._fatal_error(exc, f"Fatal error: protocol.{method}() call failed.")
+            return None
+
     def _call_protocol(self, message: str, method: str, *args: Any) -> Any:
         """Call a protocol callback; a failure goes to the exception handler.
 

@@ -84,20 +84,10 @@ class DatagramSocketTransport(
                 raise
             self._fatal_error(exc, "Fatal read error on datagram transport")
             return
-        try:
-            self._protocol.datagram_received(data, addr)
-        except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
-            self._fatal_error(exc, "Fatal error: protocol.datagram_received() call failed.")
+        self._protocol_event("datagram_received", data, addr)
 
     def _call_error_received(self, exc: OSError) -> None:
-        try:
-            self._protocol.error_received(exc)
-        except BaseException as err:
-            if is_exit_exception(err):
-                raise
-            self._fatal_error(err, "Fatal error: protocol.error_received() call failed.")
+        self._protocol_event("error_received", exc)
 
     # -- writing -----------------------------------------------------------------
 

@@ -21,14 +21,16 @@ from __future__ import annotations
 import asyncio
 import os
 import stat
-from typing import Any
+from typing import Any, Callable
 
-from .base import Abortable, TransportLifecycle, is_exit_exception
+from .base import Abortable, TransportLifecycle
 from .flow_control import WriteFlowControl
 from .reading import FdReader, PausableReading
 from .writing import StreamWriting, check_bytes_like
 
 READ_CHUNK = 256 * 1024
+
+_WRITE_FAILED = "Fatal write error on pipe transport"
 
 
 def _pipe_fd(pipe: Any) -> int:
@@ -40,10 +42,10 @@ def _pipe_fd(pipe: Any) -> int:
     return fd
 
 
-class ReadPipeTransport(
-    FdReader, PausableReading, Abortable, TransportLifecycle, asyncio.ReadTransport
-):
-    """Read end: one ``os.read`` per readiness callback."""
+class _PipeEnd:
+    """What both ends do with the pipe they are given: check it, own it, unblock it."""
+
+    _init_lifecycle: Callable[..., None]
 
     def __init__(
         self,
@@ -56,30 +58,27 @@ class ReadPipeTransport(
         self._init_lifecycle(loop, protocol, {"pipe": pipe}, resource=pipe)
         self._fd = fd
         os.set_blocking(fd, False)
+        self._start(waiter)
+
+    def _start(self, waiter: asyncio.Future | None) -> None:  # pragma: no cover - per end
+        raise NotImplementedError
+
+
+class ReadPipeTransport(
+    _PipeEnd, FdReader, PausableReading, Abortable, TransportLifecycle, asyncio.ReadTransport
+):
+    """Read end: one ``os.read`` per readiness callback."""
+
+    def _start(self, waiter: asyncio.Future | None) -> None:
         self._init_reader(self._on_readable)
         self._schedule_connection_made(waiter, self._start_reading)
 
     def _on_readable(self) -> None:
         if self._resource is None:
             return
-        try:
-            data = os.read(self._fd, READ_CHUNK)
-        except (BlockingIOError, InterruptedError):
-            return
-        except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
-            self._fatal_error(exc, "Fatal read error on pipe transport")
-            return
-        if not data:
-            self._on_eof()
-            return
-        try:
-            self._protocol.data_received(data)
-        except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
-            self._fatal_error(exc, "Fatal error: protocol.data_received() call failed.")
+        self._read_once(
+            "Fatal read error on pipe transport", "data_received", os.read, self._fd, READ_CHUNK
+        )
 
     def _on_eof(self) -> None:
         # Unlike a socket, a pipe cannot stay half open: after its end of file
@@ -97,28 +96,18 @@ class ReadPipeTransport(
 
 
 class WritePipeTransport(
-    WriteFlowControl, StreamWriting, Abortable, TransportLifecycle, asyncio.WriteTransport
+    _PipeEnd, WriteFlowControl, StreamWriting, Abortable, TransportLifecycle, asyncio.WriteTransport
 ):
     """Write end: buffered ``os.write``, watching for the reader to go away."""
 
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        pipe: Any,
-        protocol: asyncio.BaseProtocol,
-        waiter: asyncio.Future | None = None,
-    ) -> None:
-        fd = _pipe_fd(pipe)  # validate before taking ownership of the pipe
-        self._init_lifecycle(loop, protocol, {"pipe": pipe}, resource=pipe)
-        self._fd = fd
-        os.set_blocking(fd, False)
+    def _start(self, waiter: asyncio.Future | None) -> None:
         self._init_flow_control()
         self._buffer = bytearray()
         self._eof_written = False
+        self._watching = False
         # A pipe or socket whose reader closed polls readable (EOF/HUP); that is
         # the only way to learn of it while there is nothing to write.
-        mode = os.fstat(fd).st_mode
-        self._watching = False
+        mode = os.fstat(self._fd).st_mode
         if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
             self._schedule_connection_made(waiter, self._start_watching)
         else:
@@ -147,14 +136,6 @@ class WritePipeTransport(
         """
         return len(self._buffer)
 
-    def can_write_eof(self) -> bool:
-        """True: closing the pipe is its end of file.
-
-        Clauses: ``WriteTransport.can_write_eof/true-iff-write-eof-works``,
-        ``WriteTransport.can_write_eof/plain-kinds-support-it``.
-        """
-        return True
-
     def write(self, data: Any) -> None:
         """Write ``data`` to the pipe, buffering what it cannot take now.
 
@@ -173,15 +154,11 @@ class WritePipeTransport(
             self._drop_write("pipe closed by peer or os.write(pipe, data) raised exception.")
             return
         if not self._buffer:
-            try:
-                written = os.write(self._fd, data)
-            except (BlockingIOError, InterruptedError):
-                written = 0
-            except BaseException as exc:
-                if is_exit_exception(exc):
-                    raise
-                self._fatal_error(exc, "Fatal write error on pipe transport")
-                return
+            written = self._attempt(_WRITE_FAILED, os.write, self._fd, data)
+            if written is None:
+                if self._lost:  # it failed, and the transport is closing
+                    return
+                written = 0  # the pipe is full: queue it all
             with memoryview(data) as view:
                 if written >= view.nbytes:
                     return
@@ -194,14 +171,8 @@ class WritePipeTransport(
     def _on_writable(self) -> None:
         if self._resource is None or not self._buffer:
             return
-        try:
-            written = os.write(self._fd, self._buffer)
-        except (BlockingIOError, InterruptedError):
-            return
-        except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
-            self._fatal_error(exc, "Fatal write error on pipe transport")
+        written = self._attempt(_WRITE_FAILED, os.write, self._fd, self._buffer)
+        if written is None:
             return
         del self._buffer[:written]
         self._after_buffer_shrank()

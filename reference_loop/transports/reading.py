@@ -80,6 +80,9 @@ class FdReader:
     _closing: bool
     _reading_paused = False
     _eof_seen = False
+    _attempt: Callable[..., Any]
+    _protocol_event: Callable[..., Any]
+    _on_eof: Callable[[], None]
 
     def _init_reader(self, read_ready: Callable[[], None]) -> None:
         self._read_ready = read_ready
@@ -104,6 +107,21 @@ class FdReader:
         elif not want and self._reader_on:
             self._loop.remove_reader(self._fd)
             self._reader_on = False
+
+    def _read_once(self, failure: str, event: str, call: Callable[..., Any], *args: Any) -> None:
+        """One read: hand what ``call(*args)`` got to ``protocol.<event>``, or take the EOF.
+
+        ``call`` is a non-blocking read that returns the data (or the byte
+        count) and something empty at end of file; ``failure`` is the message
+        an error of the read itself is reported with.
+        """
+        got = self._attempt(failure, call, *args)
+        if got is None:  # it would block, or it failed and the transport is closing
+            return
+        if got:
+            self._protocol_event(event, got)
+        else:
+            self._on_eof()
 
     def _set_read_ready(self, read_ready: Callable[[], None]) -> None:
         """Read with another callback from now on (a new kind of protocol)."""

@@ -36,11 +36,22 @@ def frozen(data: Any) -> bytes:
 
 
 class StreamWriting:
-    """``writelines()`` for the byte-stream transports (socket, pipe, TLS).
+    """``writelines()`` and ``can_write_eof()`` for the byte-stream transports.
 
-    Datagram transports have no ``writelines()`` in the docs, which is why this
-    is a mixin of its own rather than part of the shared lifecycle.
+    Sockets, pipes and TLS use it; datagram transports have neither method
+    in the docs, which is why this is a mixin of its own rather than part of
+    the shared lifecycle.
     """
+
+    def can_write_eof(self) -> bool:
+        """True: a socket can shut down its sending side, and closing a pipe is its end of file.
+
+        TLS, which has no half-close, says False instead.
+
+        Clauses: ``WriteTransport.can_write_eof/true-iff-write-eof-works``,
+        ``WriteTransport.can_write_eof/plain-kinds-support-it``.
+        """
+        return True
 
     def writelines(self, list_of_data: Iterable[Any]) -> None:
         """Write each element in turn, exactly as ``write()`` would.
