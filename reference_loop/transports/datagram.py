@@ -51,7 +51,7 @@ class DatagramSocketTransport(
     ) -> None:
         self._init_lifecycle(loop, protocol, socket_extra(sock), resource=sock)
         self._init_flow_control()
-        self._init_reader(self._on_readable)
+        self._init_reader()
         self._fd = sock.fileno()
         self._address = address
         self._buffer: Deque[Tuple[bytes, Any]] = collections.deque()
@@ -68,7 +68,7 @@ class DatagramSocketTransport(
 
     # -- reading -----------------------------------------------------------------
 
-    def _on_readable(self) -> None:
+    def _read_ready(self) -> None:
         sock = self._resource
         if sock is None or self._lost:
             return

@@ -54,10 +54,12 @@ class _PipeEnd:
         protocol: asyncio.BaseProtocol,
         waiter: asyncio.Future | None = None,
     ) -> None:
-        fd = _pipe_fd(pipe)  # validate before taking ownership of the pipe
+        # Check and unblock the pipe before owning it: a pipe refused here
+        # stays the caller's, and no unclosed-transport warning follows.
+        fd = _pipe_fd(pipe)
+        os.set_blocking(fd, False)
         self._init_lifecycle(loop, protocol, {"pipe": pipe}, resource=pipe)
         self._fd = fd
-        os.set_blocking(fd, False)
         self._start(waiter)
 
     def _start(self, waiter: asyncio.Future | None) -> None:  # pragma: no cover - per end
@@ -70,10 +72,10 @@ class ReadPipeTransport(
     """Read end: one ``os.read`` per readiness callback."""
 
     def _start(self, waiter: asyncio.Future | None) -> None:
-        self._init_reader(self._on_readable)
+        self._init_reader()
         self._schedule_connection_made(waiter, self._start_reading)
 
-    def _on_readable(self) -> None:
+    def _read_ready(self) -> None:
         if self._resource is None:
             return
         self._read_once(

@@ -84,10 +84,19 @@ class FdReader:
     _protocol_event: Callable[..., Any]
     _on_eof: Callable[[], None]
 
-    def _init_reader(self, read_ready: Callable[[], None]) -> None:
-        self._read_ready = read_ready
+    def _init_reader(self) -> None:
         self._reader_on = False
         self._started = False
+
+    def _read_ready(self) -> None:  # pragma: no cover - provided by the transport
+        """The readiness callback: a transport defines it as a method.
+
+        (Keeping it a method, rather than a bound method stored on the
+        transport, spares a reference cycle, so an abandoned transport is
+        freed, and warned about, as soon as nothing refers to it. The socket
+        transport, which picks its callback per protocol, stores it.)
+        """
+        raise NotImplementedError
 
     def _start_reading(self) -> None:
         self._started = True

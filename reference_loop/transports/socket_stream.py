@@ -125,7 +125,8 @@ class SocketStreamTransport(
         self._init_lifecycle(loop, protocol, info, resource=sock)
         self._init_flow_control()
         # The readiness callback is picked once per protocol, not per event.
-        self._init_reader(self._reader_for(protocol))
+        self._init_reader()
+        self._read_ready = self._reader_for(protocol)
         self._fd = sock.fileno()
         self._server = server
         # Unsent data, as a queue of immutable chunks: queueing copies nothing,
