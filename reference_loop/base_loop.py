@@ -35,6 +35,7 @@ from typing import Any, Callable, Coroutine, TypeVar
 
 from .handles import CallbackHandle, TimerCallbackHandle, new_handle
 from .timers import TimerQueue
+from .waiters import settle
 
 __all__ = ["BaseReferenceLoop"]
 
@@ -585,7 +586,7 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
                 outcome = (None,)
             if not self._closed:
                 try:
-                    self.call_soon_threadsafe(_settle, done, outcome[0])
+                    self.call_soon_threadsafe(settle, done, outcome[0])
                 except RuntimeError:  # closed meanwhile
                     pass
 
@@ -778,12 +779,3 @@ class _RunUntilCompleteTask(asyncio.Task):  # type: ignore[type-arg]
     def __del__(self) -> None:
         if self.done():
             super().__del__()
-
-
-def _settle(future: asyncio.Future[Any], exc: BaseException | None) -> None:
-    if future.done():
-        return
-    if exc is None:
-        future.set_result(None)
-    else:
-        future.set_exception(exc)

@@ -1,6 +1,6 @@
 """Learning, inside the loop, that a child process has exited.
 
-The subprocess transport (part B, ``reference_loop/subprocess.py``) needs one
+The subprocess transport (``reference_loop/transports/subprocess.py``) needs one
 thing from the loop: a callback, run in the loop, with the child's return code
 once it exits. That is all this module offers: ``watch_child(loop, pid,
 callback)``.

@@ -25,16 +25,17 @@ __all__ = ["CallbackHandle", "TimerCallbackHandle", "new_handle", "new_timer_han
 _copy_context = contextvars.copy_context
 
 
-class CallbackHandle(asyncio.Handle):
-    """A handle for ``call_soon()``, ``call_soon_threadsafe()``, readers and writers.
+class _ReleasesOnCancel:
+    """``cancel()`` that also lets go of the callback and its arguments at once.
 
-    Build it with ``new_handle()``. ``cb`` is None exactly when the handle is
-    cancelled: ``cancel()`` clears it right after the public ``cancel()`` has
-    marked the handle, so the loop's hot path can test one slot instead of
-    calling ``cancelled()`` for every callback it runs.
+    The public ``cancel()`` marks the handle; clearing ``cb`` right after it
+    is what the loop's hot path tests instead of calling ``cancelled()``.
     """
 
-    __slots__ = ("cb", "cb_args", "cb_context")
+    __slots__ = ()
+
+    cb: Any
+    cb_args: Any
 
     def cancel(self) -> None:
         """Cancel the callback and drop the references it holds.
@@ -42,12 +43,23 @@ class CallbackHandle(asyncio.Handle):
         Clauses: ``Handle.cancel/cancels-callback``, ``Handle.cancel/releases-callback``,
         ``Handle.cancel/no-effect-if-cancelled-or-executed``.
         """
-        super().cancel()
+        super().cancel()  # type: ignore[misc]
         self.cb = None
         self.cb_args = None
 
 
-class TimerCallbackHandle(asyncio.TimerHandle):
+class CallbackHandle(_ReleasesOnCancel, asyncio.Handle):
+    """A handle for ``call_soon()``, ``call_soon_threadsafe()``, readers and writers.
+
+    Build it with ``new_handle()``. ``cb`` is None exactly when the handle is
+    cancelled, so the loop's hot path can test one slot instead of calling
+    ``cancelled()`` for every callback it runs.
+    """
+
+    __slots__ = ("cb", "cb_args", "cb_context")
+
+
+class TimerCallbackHandle(_ReleasesOnCancel, asyncio.TimerHandle):
     """A handle for ``call_later()`` and ``call_at()``; build it with ``new_timer_handle()``.
 
     ``in_heap`` says whether the loop's ``timers.TimerQueue`` still holds this
@@ -55,16 +67,6 @@ class TimerCallbackHandle(asyncio.TimerHandle):
     """
 
     __slots__ = ("cb", "cb_args", "cb_context", "in_heap", "next_timer")
-
-    def cancel(self) -> None:
-        """Cancel the callback and drop the references it holds.
-
-        Clauses: ``Handle.cancel/cancels-callback``, ``Handle.cancel/releases-callback``,
-        ``Handle.cancel/no-effect-if-cancelled-or-executed``.
-        """
-        super().cancel()
-        self.cb = None
-        self.cb_args = None
 
 
 # The two builders below are what the loop's scheduling methods do inline (a

@@ -3,14 +3,18 @@
 Reading bottom-up:
 
 - ``handles`` and ``timers``: callback handles and the timer heap;
+- ``waiters``: settling a future only if nobody gave up on it;
 - ``base_loop``: the loop core (callbacks, timers, tasks, errors, debug,
   running and stopping);
 - ``selector_loop``: selector I/O (waiting on file descriptors, the socket
   coroutines, DNS, the self-pipe wake-up);
+- ``sendfile``: the one procedure behind ``sock_sendfile`` and ``sendfile``;
 - ``signals`` (with ``child_watcher``): Unix signal handlers on top of the
   self-pipe, and learning when child processes exit;
 - ``transports``: one module per kind of transport (socket streams, the TLS
-  layer, datagrams, pipes, subprocesses) plus the rules they share;
+  layer, datagrams, pipes, subprocesses), on top of the lifecycle they all
+  share (``transports.base``) and the reading, writing and flow-control
+  rules written once beside it;
 - ``server``: the ``asyncio.Server`` object that accepts connections;
 - ``networking``: the loop methods that create transports and servers, one
   mixin per concern (connections and start_tls, servers, datagram endpoints,

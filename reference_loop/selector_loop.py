@@ -15,16 +15,14 @@ one byte into it.
 from __future__ import annotations
 
 import asyncio
-import errno
 import functools
-import io
-import os
 import selectors
 import socket
 from typing import Any, Callable, Union
 
 from .base_loop import BaseReferenceLoop, logger
 from .handles import CallbackHandle, new_handle
+from .sendfile import SocketTarget, check_sendfile_arguments, send_file
 
 try:
     import ssl
@@ -37,9 +35,6 @@ _EVENT_READ = selectors.EVENT_READ
 _EVENT_WRITE = selectors.EVENT_WRITE
 
 FileDescriptorLike = Union[int, Any]  # an int, or an object with fileno()
-
-# Chunk size used by sock_sendfile() when it has to read and send by itself.
-SENDFILE_FALLBACK_CHUNK = 256 * 1024
 
 
 class SelectorLoop(BaseReferenceLoop):
@@ -58,7 +53,7 @@ class SelectorLoop(BaseReferenceLoop):
         self._wake_recv, self._wake_send = socket.socketpair()
         self._wake_recv.setblocking(False)
         self._wake_send.setblocking(False)
-        self._add_reader(self._wake_recv.fileno(), self._drain_wakeups)
+        self._watch(self._wake_recv.fileno(), _EVENT_READ, self._drain_wakeups, ())
 
     # -- the poll ------------------------------------------------------------
 
@@ -71,12 +66,12 @@ class SelectorLoop(BaseReferenceLoop):
             reader, writer = key.data
             if mask & _EVENT_READ and reader is not None:
                 if reader.cb is None:  # cancelled
-                    self._remove_reader(key.fileobj)
+                    self._unwatch(key.fileobj, _EVENT_READ)
                 else:
                     ready.append(reader)
             if mask & _EVENT_WRITE and writer is not None:
                 if writer.cb is None:  # cancelled
-                    self._remove_writer(key.fileobj)
+                    self._unwatch(key.fileobj, _EVENT_WRITE)
                 else:
                     ready.append(writer)
 
@@ -118,7 +113,7 @@ class SelectorLoop(BaseReferenceLoop):
         if self.is_closed():
             return
         if self._wake_recv is not None:
-            self._remove_reader(self._wake_recv.fileno())
+            self._unwatch(self._wake_recv.fileno(), _EVENT_READ)
         super().close()
         for sock in (self._wake_recv, self._wake_send):
             if sock is not None:
@@ -129,24 +124,34 @@ class SelectorLoop(BaseReferenceLoop):
             self._selector = None
 
     # -- watching file descriptors -------------------------------------------
+    #
+    # The selector keeps one key per fd whose data is a (reader, writer) pair
+    # of handles; reading and writing differ only in which half they touch.
 
-    def _add_reader(
-        self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
+    def _watch(
+        self, fd: FileDescriptorLike, event: int, callback: Callable[..., object], args: tuple
     ) -> CallbackHandle:
+        """Register ``callback(*args)`` for ``event`` on ``fd``, replacing any earlier one."""
         self._check_closed()
         handle = new_handle(callback, args, self)
         selector = self._selector
         key = selector.get_map().get(fd)  # type: ignore[union-attr]
         if key is None:
-            selector.register(fd, _EVENT_READ, (handle, None))  # type: ignore[union-attr]
+            pair = (handle, None) if event == _EVENT_READ else (None, handle)
+            selector.register(fd, event, pair)  # type: ignore[union-attr]
+            return handle
+        reader, writer = key.data
+        if event == _EVENT_READ:
+            replaced, pair = reader, (handle, writer)
         else:
-            old_reader, writer = key.data
-            selector.modify(fd, key.events | _EVENT_READ, (handle, writer))  # type: ignore[union-attr]
-            if old_reader is not None:
-                old_reader.cancel()
+            replaced, pair = writer, (reader, handle)
+        selector.modify(fd, key.events | event, pair)  # type: ignore[union-attr]
+        if replaced is not None:
+            replaced.cancel()
         return handle
 
-    def _remove_reader(self, fd: FileDescriptorLike) -> bool:
+    def _unwatch(self, fd: FileDescriptorLike, event: int) -> bool:
+        """Stop watching ``fd`` for ``event``; True if a callback was registered."""
         if self._closed:
             return False
         selector = self._selector
@@ -154,48 +159,18 @@ class SelectorLoop(BaseReferenceLoop):
         if key is None:
             return False
         reader, writer = key.data
-        mask = key.events & ~_EVENT_READ
+        if event == _EVENT_READ:
+            removed, pair = reader, (None, writer)
+        else:
+            removed, pair = writer, (reader, None)
+        mask = key.events & ~event
         if mask:
-            selector.modify(fd, mask, (None, writer))  # type: ignore[union-attr]
+            selector.modify(fd, mask, pair)  # type: ignore[union-attr]
         else:
             selector.unregister(fd)  # type: ignore[union-attr]
-        if reader is None:
+        if removed is None:
             return False
-        reader.cancel()
-        return True
-
-    def _add_writer(
-        self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
-    ) -> CallbackHandle:
-        self._check_closed()
-        handle = new_handle(callback, args, self)
-        selector = self._selector
-        key = selector.get_map().get(fd)  # type: ignore[union-attr]
-        if key is None:
-            selector.register(fd, _EVENT_WRITE, (None, handle))  # type: ignore[union-attr]
-        else:
-            reader, old_writer = key.data
-            selector.modify(fd, key.events | _EVENT_WRITE, (reader, handle))  # type: ignore[union-attr]
-            if old_writer is not None:
-                old_writer.cancel()
-        return handle
-
-    def _remove_writer(self, fd: FileDescriptorLike) -> bool:
-        if self._closed:
-            return False
-        selector = self._selector
-        key = selector.get_map().get(fd)  # type: ignore[union-attr]
-        if key is None:
-            return False
-        reader, writer = key.data
-        mask = key.events & ~_EVENT_WRITE
-        if mask:
-            selector.modify(fd, mask, (reader, None))  # type: ignore[union-attr]
-        else:
-            selector.unregister(fd)  # type: ignore[union-attr]
-        if writer is None:
-            return False
-        writer.cancel()
+        removed.cancel()
         return True
 
     def add_reader(
@@ -214,7 +189,7 @@ class SelectorLoop(BaseReferenceLoop):
         ``loop.add_reader/closed-loop-raises``,
         ``platform.add_reader-file-io/loop-survives-attempt``.
         """
-        self._add_reader(fd, callback, *args)
+        self._watch(fd, _EVENT_READ, callback, args)
 
     def remove_reader(self, fd: FileDescriptorLike) -> bool:
         """Stop watching ``fd`` for reading; True if it was watched (``loop.remove_reader``).
@@ -222,7 +197,7 @@ class SelectorLoop(BaseReferenceLoop):
         Clauses: ``loop.remove_reader/stops-callbacks``, ``loop.remove_reader/read-only``,
         ``loop.remove_reader/returns-whether-registered``.
         """
-        return self._remove_reader(fd)
+        return self._unwatch(fd, _EVENT_READ)
 
     def add_writer(
         self, fd: FileDescriptorLike, callback: Callable[..., object], *args: Any
@@ -233,7 +208,7 @@ class SelectorLoop(BaseReferenceLoop):
         ``loop.add_writer/fd-or-socket``, ``loop.add_writer/replaces-previous``,
         ``loop.add_writer/closed-loop-raises``.
         """
-        self._add_writer(fd, callback, *args)
+        self._watch(fd, _EVENT_WRITE, callback, args)
 
     def remove_writer(self, fd: FileDescriptorLike) -> bool:
         """Stop watching ``fd`` for writing; True if it was watched (``loop.remove_writer``).
@@ -241,15 +216,13 @@ class SelectorLoop(BaseReferenceLoop):
         Clauses: ``loop.remove_writer/stops-callbacks``, ``loop.remove_writer/write-only``,
         ``loop.remove_writer/returns-whether-registered``.
         """
-        return self._remove_writer(fd)
+        return self._unwatch(fd, _EVENT_WRITE)
 
     # -- sockets -------------------------------------------------------------
     #
     # Every socket coroutine tries the operation at once, and only when the
-    # socket would block registers a reader or writer that retries it. The
-    # retry first looks at the future: once it is done (cancelled, say) the
-    # socket is left alone, so a cancelled sock_recv() never swallows data
-    # meant for the next call.
+    # socket would block waits for readiness with _when_ready(), which retries
+    # one step of the operation through the module-level _retry().
 
     def _check_socket(self, sock: socket.socket) -> None:
         if ssl is not None and isinstance(sock, ssl.SSLSocket):
@@ -258,29 +231,27 @@ class SelectorLoop(BaseReferenceLoop):
             # "sock must be a non-blocking socket": a precondition, checked in debug mode
             raise ValueError("the socket must be non-blocking")
 
-    def _wait_readable(
-        self, sock: socket.socket, fut: asyncio.Future[Any], retry: Callable[..., None], *args: Any
-    ) -> None:
+    def _when_ready(
+        self, event: int, sock: socket.socket, step: Callable[..., Any], *args: Any
+    ) -> asyncio.Future[Any]:
+        """A future for the outcome of ``step(*args)``, retried each time ``sock`` is ready.
+
+        ``step`` is one attempt at the operation: it raises BlockingIOError
+        while the socket is not ready, returns ``_AGAIN`` when it made
+        progress but is not finished, and otherwise returns the outcome.
+        Every sock_* coroutine waits this way, through ``_retry``.
+        """
+        fut = self.create_future()
         fd = sock.fileno()
-        handle = self._add_reader(fd, retry, fut, *args)
-        fut.add_done_callback(functools.partial(self._stop_reading_for, fd, handle))
+        handle = self._watch(fd, event, _retry, (fut, step, args))
+        fut.add_done_callback(functools.partial(self._unwatch_if_ours, fd, event, handle))
+        return fut
 
-    def _wait_writable(
-        self, sock: socket.socket, fut: asyncio.Future[Any], retry: Callable[..., None], *args: Any
-    ) -> None:
-        fd = sock.fileno()
-        handle = self._add_writer(fd, retry, fut, *args)
-        fut.add_done_callback(functools.partial(self._stop_writing_for, fd, handle))
-
-    def _stop_reading_for(self, fd: int, handle: asyncio.Handle, fut: object) -> None:
-        # Only remove the reader if it is still ours: a later call may have
-        # replaced it (and so cancelled ours).
+    def _unwatch_if_ours(self, fd: int, event: int, handle: asyncio.Handle, fut: object) -> None:
+        # A later call for the same fd may have replaced (and so cancelled)
+        # our callback: then the registration is no longer ours to remove.
         if not handle.cancelled():
-            self._remove_reader(fd)
-
-    def _stop_writing_for(self, fd: int, handle: asyncio.Handle, fut: object) -> None:
-        if not handle.cancelled():
-            self._remove_writer(fd)
+            self._unwatch(fd, event)
 
     async def sock_recv(self, sock: socket.socket, nbytes: int) -> bytes:
         """Receive up to ``nbytes`` bytes (``loop.sock_recv``).
@@ -294,23 +265,7 @@ class SelectorLoop(BaseReferenceLoop):
             return sock.recv(nbytes)
         except (BlockingIOError, InterruptedError):
             pass
-        fut = self.create_future()
-        self._wait_readable(sock, fut, self._retry_recv, sock, nbytes)
-        return await fut
-
-    def _retry_recv(self, fut: asyncio.Future[Any], sock: socket.socket, nbytes: int) -> None:
-        if fut.done():
-            return
-        try:
-            data = sock.recv(nbytes)
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            fut.set_exception(exc)
-        else:
-            fut.set_result(data)
+        return await self._when_ready(_EVENT_READ, sock, sock.recv, nbytes)
 
     async def sock_recv_into(self, sock: socket.socket, buf: Any) -> int:
         """Receive into ``buf``; return the byte count (``loop.sock_recv_into``).
@@ -325,23 +280,7 @@ class SelectorLoop(BaseReferenceLoop):
             return sock.recv_into(buf)
         except (BlockingIOError, InterruptedError):
             pass
-        fut = self.create_future()
-        self._wait_readable(sock, fut, self._retry_recv_into, sock, buf)
-        return await fut
-
-    def _retry_recv_into(self, fut: asyncio.Future[Any], sock: socket.socket, buf: Any) -> None:
-        if fut.done():
-            return
-        try:
-            count = sock.recv_into(buf)
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            fut.set_exception(exc)
-        else:
-            fut.set_result(count)
+        return await self._when_ready(_EVENT_READ, sock, sock.recv_into, buf)
 
     async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
         """Receive a datagram and its sender (``loop.sock_recvfrom``, 3.11+).
@@ -354,9 +293,7 @@ class SelectorLoop(BaseReferenceLoop):
             return sock.recvfrom(bufsize)
         except (BlockingIOError, InterruptedError):
             pass
-        fut = self.create_future()
-        self._wait_readable(sock, fut, self._retry_call, sock.recvfrom, (bufsize,))
-        return await fut
+        return await self._when_ready(_EVENT_READ, sock, sock.recvfrom, bufsize)
 
     async def sock_recvfrom_into(
         self, sock: socket.socket, buf: Any, nbytes: int = 0
@@ -373,9 +310,7 @@ class SelectorLoop(BaseReferenceLoop):
             return sock.recvfrom_into(buf, nbytes)
         except (BlockingIOError, InterruptedError):
             pass
-        fut = self.create_future()
-        self._wait_readable(sock, fut, self._retry_call, sock.recvfrom_into, (buf, nbytes))
-        return await fut
+        return await self._when_ready(_EVENT_READ, sock, sock.recvfrom_into, buf, nbytes)
 
     async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
         """Send a datagram to ``address`` (``loop.sock_sendto``, 3.11+).
@@ -388,26 +323,7 @@ class SelectorLoop(BaseReferenceLoop):
             return sock.sendto(data, address)
         except (BlockingIOError, InterruptedError):
             pass
-        fut = self.create_future()
-        self._wait_writable(sock, fut, self._retry_call, sock.sendto, (data, address))
-        return await fut
-
-    @staticmethod
-    def _retry_call(
-        fut: asyncio.Future[Any], method: Callable[..., Any], args: tuple[Any, ...]
-    ) -> None:
-        if fut.done():
-            return
-        try:
-            result = method(*args)
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            fut.set_exception(exc)
-        else:
-            fut.set_result(result)
+        return await self._when_ready(_EVENT_WRITE, sock, sock.sendto, data, address)
 
     async def sock_sendall(self, sock: socket.socket, data: Any) -> None:
         """Send all of ``data``, waiting for room as needed (``loop.sock_sendall``).
@@ -425,29 +341,7 @@ class SelectorLoop(BaseReferenceLoop):
         view = memoryview(data).cast("B")
         if sent == len(view):
             return None
-        fut = self.create_future()
-        self._wait_writable(sock, fut, self._retry_sendall, sock, view, [sent])
-        return await fut
-
-    def _retry_sendall(
-        self, fut: asyncio.Future[Any], sock: socket.socket, view: memoryview, position: list[int]
-    ) -> None:
-        if fut.done():
-            return
-        start = position[0]
-        try:
-            start += sock.send(view[start:])
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            fut.set_exception(exc)
-            return
-        if start == len(view):
-            fut.set_result(None)
-        else:
-            position[0] = start
+        return await self._when_ready(_EVENT_WRITE, sock, _send_more, sock, view, [sent])
 
     async def sock_connect(self, sock: socket.socket, address: Any) -> None:
         """Connect ``sock``, resolving a host name first if needed (``loop.sock_connect``).
@@ -462,17 +356,13 @@ class SelectorLoop(BaseReferenceLoop):
         self._check_socket(sock)
         if sock.family in (socket.AF_INET, getattr(socket, "AF_INET6", -1)):
             address = await self._resolve_for(sock, address)
-        fut = self.create_future()
         try:
             sock.connect(address)
         except (BlockingIOError, InterruptedError):
-            self._wait_writable(sock, fut, self._finish_connect, sock, address)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            fut.set_exception(exc)
+            pass
         else:
-            fut.set_result(None)
+            return None
+        fut = self._when_ready(_EVENT_WRITE, sock, _connect_outcome, sock, address)
         try:
             return await fut
         finally:
@@ -494,22 +384,6 @@ class SelectorLoop(BaseReferenceLoop):
             raise OSError(f"getaddrinfo({host!r}) returned empty list")
         return infos[0][4]
 
-    def _finish_connect(self, fut: asyncio.Future[Any], sock: socket.socket, address: Any) -> None:
-        if fut.done():
-            return
-        try:
-            err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
-            if err:
-                raise OSError(err, f"Connect call failed {address}")
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            fut.set_exception(exc)
-        else:
-            fut.set_result(None)
-
     async def sock_accept(self, sock: socket.socket) -> tuple[socket.socket, Any]:
         """Accept a connection; the new socket is non-blocking (``loop.sock_accept``).
 
@@ -519,27 +393,11 @@ class SelectorLoop(BaseReferenceLoop):
         ``loop.sock_accept/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
-        fut = self.create_future()
-        self._retry_accept(fut, sock, first=True)
-        return await fut
-
-    def _retry_accept(
-        self, fut: asyncio.Future[Any], sock: socket.socket, first: bool = False
-    ) -> None:
-        if fut.done():
-            return
         try:
-            conn, address = sock.accept()
-            conn.setblocking(False)
+            return _accept_one(sock)
         except (BlockingIOError, InterruptedError):
-            if first:
-                self._wait_readable(sock, fut, self._retry_accept, sock)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            fut.set_exception(exc)
-        else:
-            fut.set_result((conn, address))
+            pass
+        return await self._when_ready(_EVENT_READ, sock, _accept_one, sock)
 
     async def sock_sendfile(
         self,
@@ -553,9 +411,10 @@ class SelectorLoop(BaseReferenceLoop):
         """Send a regular file over a stream socket (``loop.sock_sendfile``).
 
         ``os.sendfile()`` first; when the platform or the file cannot do it,
-        read-and-send if ``fallback``, else
-        SendfileNotAvailableError. The file position ends at
-        ``offset + bytes sent`` (docs: "File position is always updated").
+        read-and-send if ``fallback``, else SendfileNotAvailableError (the
+        path is ``reference_loop.sendfile``, shared with ``loop.sendfile``).
+        The file position ends at ``offset + bytes sent`` (docs: "File
+        position is always updated").
 
         Clauses: ``loop.sock_sendfile/sends-file``, ``loop.sock_sendfile/offset-and-count``,
         ``loop.sock_sendfile/position-updated``,
@@ -567,112 +426,10 @@ class SelectorLoop(BaseReferenceLoop):
         ``loop.sock_sendfile/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
-        if "b" not in getattr(file, "mode", "b"):
-            raise ValueError("file should be opened in binary mode")
         if sock.type != socket.SOCK_STREAM:
             raise ValueError("only SOCK_STREAM type sockets are supported")
-        if count is not None:
-            if not isinstance(count, int):
-                raise TypeError(f"count must be a positive integer (got {count!r})")
-            if count <= 0:
-                raise ValueError(f"count must be a positive integer (got {count!r})")
-        if not isinstance(offset, int):
-            raise TypeError(f"offset must be a non-negative integer (got {offset!r})")
-        if offset < 0:
-            raise ValueError(f"offset must be a non-negative integer (got {offset!r})")
-        try:
-            return await self._sendfile_with_syscall(sock, file, offset, count)
-        except asyncio.SendfileNotAvailableError:
-            if not fallback:
-                raise
-        return await self._sendfile_by_copying(sock, file, offset, count)
-
-    async def _sendfile_with_syscall(
-        self, sock: socket.socket, file: Any, offset: int, count: int | None
-    ) -> int:
-        if not hasattr(os, "sendfile"):
-            raise asyncio.SendfileNotAvailableError("os.sendfile() is not available")
-        try:
-            file_fd = file.fileno()
-            size = os.fstat(file_fd).st_size
-        except (AttributeError, io.UnsupportedOperation, OSError) as exc:
-            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
-        end = offset + count if count else size
-        if end <= offset:
-            return 0
-        state = _SendfileState(sock, file_fd, offset, end)
-        fut = self.create_future()
-        self._sendfile_step(fut, state)
-        try:
-            return await fut
-        finally:
-            if state.sent:
-                os.lseek(file_fd, offset + state.sent, os.SEEK_SET)
-
-    def _sendfile_step(self, fut: asyncio.Future[Any], state: _SendfileState) -> None:
-        if fut.done():
-            return
-        sock = state.sock
-        while True:
-            remaining = state.end - state.position
-            if remaining <= 0:
-                fut.set_result(state.sent)
-                return
-            try:
-                sent = os.sendfile(
-                    sock.fileno(), state.file_fd, state.position, min(remaining, 1 << 30)
-                )
-            except (BlockingIOError, InterruptedError):
-                if not state.waiting:
-                    state.waiting = True
-                    self._wait_writable(sock, fut, self._sendfile_step, state)
-                return
-            except OSError as exc:
-                if state.sent == 0:
-                    # Typically a file that sendfile() cannot read from.
-                    error: BaseException = asyncio.SendfileNotAvailableError(
-                        f"os.sendfile call failed: {exc}"
-                    )
-                elif exc.errno == errno.ENOTCONN and type(exc) is not ConnectionError:
-                    error = ConnectionError(errno.ENOTCONN, "socket is not connected")
-                else:
-                    error = exc
-                fut.set_exception(error)
-                return
-            except (SystemExit, KeyboardInterrupt):
-                raise
-            except BaseException as exc:
-                fut.set_exception(exc)
-                return
-            if sent == 0:  # the file is shorter than expected
-                fut.set_result(state.sent)
-                return
-            state.position += sent
-            state.sent += sent
-
-    async def _sendfile_by_copying(
-        self, sock: socket.socket, file: Any, offset: int, count: int | None
-    ) -> int:
-        if offset:
-            file.seek(offset)
-        chunk = min(count, SENDFILE_FALLBACK_CHUNK) if count else SENDFILE_FALLBACK_CHUNK
-        buffer = bytearray(chunk)
-        sent = 0
-        try:
-            while True:
-                want = chunk if not count else min(count - sent, chunk)
-                if want <= 0:
-                    break
-                view = memoryview(buffer)[:want]
-                got = await self.run_in_executor(None, file.readinto, view)
-                if not got:
-                    break
-                await self.sock_sendall(sock, view[:got])
-                sent += got
-            return sent
-        finally:
-            if sent and hasattr(file, "seek"):
-                file.seek(offset + sent)
+        check_sendfile_arguments(file, offset, count)
+        return await send_file(self, SocketTarget(self, sock), file, offset, count, fallback)
 
     # -- DNS -----------------------------------------------------------------
 
@@ -706,15 +463,50 @@ class SelectorLoop(BaseReferenceLoop):
         return await self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
 
 
-class _SendfileState:
-    """Progress of one ``os.sendfile()`` transfer."""
+#: What a retried step returns when it made progress but is not finished.
+_AGAIN = object()
 
-    __slots__ = ("sock", "file_fd", "position", "end", "sent", "waiting")
 
-    def __init__(self, sock: socket.socket, file_fd: int, offset: int, end: int) -> None:
-        self.sock = sock
-        self.file_fd = file_fd
-        self.position = offset
-        self.end = end
-        self.sent = 0
-        self.waiting = False
+def _retry(fut: asyncio.Future[Any], step: Callable[..., Any], args: tuple) -> None:
+    """One attempt at a socket operation that was waiting for readiness.
+
+    A future that is done already (cancelled, say) means nobody wants the
+    outcome any more: the socket is left alone, so a cancelled sock_recv()
+    never swallows data meant for the next call.
+    """
+    if fut.done():
+        return
+    try:
+        result = step(*args)
+    except (BlockingIOError, InterruptedError):
+        return
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:
+        fut.set_exception(exc)
+    else:
+        if result is not _AGAIN:
+            fut.set_result(result)
+
+
+def _send_more(sock: socket.socket, view: memoryview, position: list) -> Any:
+    """sock_sendall's step: send what is left; ``position`` carries progress between steps."""
+    start = position[0] + sock.send(view[position[0] :])
+    if start == len(view):
+        return None
+    position[0] = start
+    return _AGAIN
+
+
+def _connect_outcome(sock: socket.socket, address: Any) -> None:
+    """sock_connect's step: the socket is writable once the connection attempt ended."""
+    err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+    if err:
+        raise OSError(err, f"Connect call failed {address}")
+
+
+def _accept_one(sock: socket.socket) -> tuple[socket.socket, Any]:
+    """sock_accept's step: accept, and make the new socket non-blocking as documented."""
+    conn, address = sock.accept()
+    conn.setblocking(False)
+    return conn, address

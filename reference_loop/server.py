@@ -28,6 +28,8 @@ import socket
 import sys
 from typing import Any, Callable, List, Set, Tuple
 
+from .waiters import settle_all
+
 #: accept() errors that mean "the process or system is out of something":
 #: stop accepting for a while instead of spinning on the same error.
 _OUT_OF_RESOURCES = {errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM}
@@ -84,9 +86,7 @@ class Server(asyncio.AbstractServer):
 
     def _wake_waiters(self) -> None:
         waiters, self._waiters = self._waiters, None
-        for waiter in waiters or ():
-            if not waiter.done():
-                waiter.set_result(None)
+        settle_all(waiters or ())
 
     # -- accepting -----------------------------------------------------------------
 

@@ -236,11 +236,7 @@ class ConnectionMixin:
             shutdown_timeout=ssl_shutdown_timeout,
             call_connection_made=False,
         )
-        # The handshake must read whatever the application's reading state;
-        # a pause the application asked for applies again once it is done.
-        layer._app_reading_paused = not transport.is_reading()
-        # Likewise a pause_writing already sent must be answered by a resume.
-        layer._app_paused_writing = transport._gate.paused
+        layer._inherit_pauses(not transport.is_reading(), transport._writing_paused())
         transport.pause_reading()
         transport.set_protocol(layer)
         started = loop.call_soon(layer.connection_made, transport)

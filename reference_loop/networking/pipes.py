@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Tuple
+from typing import Any, Callable, Tuple
 
 from ..transports.pipes import ReadPipeTransport, WritePipeTransport
 from .common import ProtocolFactory, until_connected
@@ -25,11 +25,7 @@ class PipeMixin:
         ``loop.connect_read_pipe/factory-returns-protocol``,
         ``loop.connect_read_pipe/pipe-is-file-like``.
         """
-        loop: Any = self
-        protocol = protocol_factory()
-        waiter = loop.create_future()
-        transport = ReadPipeTransport(loop, pipe, protocol, waiter)
-        return await until_connected(transport, protocol, waiter)
+        return await connect_pipe(self, ReadPipeTransport, protocol_factory, pipe)
 
     async def connect_write_pipe(
         self, protocol_factory: ProtocolFactory, pipe: Any
@@ -46,8 +42,14 @@ class PipeMixin:
         ``loop.connect_write_pipe/factory-returns-protocol``,
         ``loop.connect_write_pipe/pipe-is-file-like``.
         """
-        loop: Any = self
-        protocol = protocol_factory()
-        waiter = loop.create_future()
-        transport = WritePipeTransport(loop, pipe, protocol, waiter)
-        return await until_connected(transport, protocol, waiter)
+        return await connect_pipe(self, WritePipeTransport, protocol_factory, pipe)
+
+
+async def connect_pipe(
+    loop: Any, transport_class: Callable[..., Any], protocol_factory: ProtocolFactory, pipe: Any
+) -> Tuple[Any, Any]:
+    """Wrap ``pipe`` in ``transport_class`` for a new protocol; return once it is connected."""
+    protocol = protocol_factory()
+    waiter = loop.create_future()
+    transport = transport_class(loop, pipe, protocol, waiter)
+    return await until_connected(transport, protocol, waiter)

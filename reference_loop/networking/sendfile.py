@@ -1,16 +1,20 @@
-"""loop.sendfile: os.sendfile on plain sockets, read-and-write otherwise."""
+"""loop.sendfile: the shared path of ``reference_loop.sendfile``, aimed at a transport.
+
+What is particular to a transport is all in ``TransportTarget``: os.sendfile()
+may only write into a plain socket transport's socket after everything the
+protocol wrote before is flushed (the docs' order of writes must hold), and
+reading pauses meanwhile; the fallback writes through ``transport.write()``
+and respects the protocol's flow control.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import io
 from typing import Any
 
+from ..sendfile import SendfileTarget, check_sendfile_arguments, send_file
 from ..transports.socket_stream import SocketStreamTransport
 from ..transports.tls import TLSTransport
-
-#: Chunk size used by sendfile's read-and-write fallback.
-SENDFILE_FALLBACK_CHUNK = 256 * 1024
 
 
 class SendfileMixin:
@@ -37,55 +41,44 @@ class SendfileMixin:
         check_sendfile_arguments(file, offset, count)
         if transport.is_closing():
             raise RuntimeError("Transport is closing")
-        if isinstance(transport, SocketStreamTransport) and transport._can_sendfile_natively():
-            try:
-                return await transport._sendfile_native(file, offset, count)
-            except asyncio.SendfileNotAvailableError:
-                if not fallback:
-                    raise
-        elif not fallback:
-            raise asyncio.SendfileNotAvailableError(
-                f"fallback is disabled and native sendfile is not supported for {transport!r}"
-            )
-        if not isinstance(transport, (SocketStreamTransport, TLSTransport)):
-            raise RuntimeError(f"sendfile is not supported for transport {transport!r}")
-        return await sendfile_by_copy(transport, file, offset, count)
+        target = TransportTarget(transport)
+        return await send_file(self, target, file, offset, count, fallback)  # type: ignore[arg-type]
 
 
-async def sendfile_by_copy(transport: Any, file: Any, offset: int, count: int | None) -> int:
-    sent = 0
-    if offset:
-        file.seek(offset)
-    try:
-        while count is None or sent < count:
-            size = SENDFILE_FALLBACK_CHUNK
-            if count is not None:
-                size = min(size, count - sent)
-            await transport._wait_writable()
-            data = file.read(size)  # a regular file: reading does not block
-            if not data:
-                break
-            if transport.is_closing():
-                raise ConnectionError("Connection closed by peer")
-            transport.write(data)
-            sent += len(data)
+class TransportTarget(SendfileTarget):
+    """A stream transport as the destination of ``send_file``."""
+
+    def __init__(self, transport: Any) -> None:
+        self.transport = transport
+
+    def syscall_fd(self) -> int:
+        transport = self.transport
+        if isinstance(transport, SocketStreamTransport) and transport._resource is not None:
+            return transport._fd
+        # TLS has to encrypt every byte, which os.sendfile() cannot do.
+        raise asyncio.SendfileNotAvailableError(
+            f"fallback is disabled and native sendfile is not supported for {transport!r}"
+        )
+
+    async def before_syscall(self) -> None:
+        await self.transport._begin_sendfile()
+
+    def after_syscall(self) -> None:
+        self.transport._end_sendfile()
+
+    async def until_writable(self) -> None:
+        await self.transport._until_writable()
+
+    def check_copy(self) -> None:
+        if not isinstance(self.transport, (SocketStreamTransport, TLSTransport)):
+            raise RuntimeError(f"sendfile is not supported for transport {self.transport!r}")
+
+    async def write(self, chunk: memoryview) -> None:
+        transport = self.transport
         await transport._wait_writable()
-        return sent
-    finally:
-        file.seek(offset + sent)
+        if transport.is_closing():
+            raise ConnectionError("Connection closed by peer")
+        transport.write(chunk)
 
-
-def check_sendfile_arguments(file: Any, offset: Any, count: Any) -> None:
-    if "b" not in getattr(file, "mode", "b"):
-        raise ValueError("file should be opened in binary mode")
-    if isinstance(file, io.TextIOBase):
-        raise ValueError("file should be opened in binary mode")
-    if not isinstance(offset, int):
-        raise TypeError(f"offset must be a non-negative integer (got {offset!r})")
-    if offset < 0:
-        raise ValueError(f"offset must be a non-negative integer (got {offset!r})")
-    if count is not None:
-        if not isinstance(count, int):
-            raise TypeError(f"count must be a positive integer (got {count!r})")
-        if count <= 0:
-            raise ValueError(f"count must be a positive integer (got {count!r})")
+    async def drain(self) -> None:
+        await self.transport._wait_writable()

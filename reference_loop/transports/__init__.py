@@ -1,12 +1,19 @@
 """Transports of the reference loop.
 
 Every kind of transport lives in its own module so a loop author can read one
-kind at a time; this package only gathers them. The shared rules (extra info,
-closing, protocol switching, write flow control) are written once, in
-``base`` and ``flow_control``, because the docs state them once for all kinds.
+kind at a time; this package only gathers them. What the kinds share is
+written once, because the docs state it once for all kinds:
+
+============== ===============================================================
+``base``       the lifecycle: extra info, closing, connection_lost, errors,
+               cleanup and the unclosed-transport warning
+``reading``    when an fd is watched for reading, and pause/resume_reading
+``flow_control`` the write-buffer watermarks
+``writing``    which data write() accepts, and writelines()
+============== ===============================================================
 """
 
-from .base import TransportState
+from .base import Abortable, TransportLifecycle
 from .datagram import DatagramSocketTransport
 from .flow_control import WatermarkGate, WriteFlowControl
 from .pipes import ReadPipeTransport, WritePipeTransport
@@ -15,13 +22,14 @@ from .subprocess import ProcessTransport
 from .tls import TLSLayer, TLSTransport
 
 __all__ = [
+    "Abortable",
     "DatagramSocketTransport",
     "ProcessTransport",
     "ReadPipeTransport",
     "SocketStreamTransport",
     "TLSLayer",
     "TLSTransport",
-    "TransportState",
+    "TransportLifecycle",
     "WatermarkGate",
     "WriteFlowControl",
     "WritePipeTransport",

@@ -3,7 +3,8 @@
 Datagrams are whole messages, so the write buffer keeps ``(data, addr)``
 pairs and flushes them one at a time; a send error is the protocol's business
 (``error_received``) and never closes the endpoint, because UDP reports
-delivery problems of *earlier* packets on later calls.
+delivery problems of *earlier* packets on later calls. Closing, errors and
+cleanup are the shared lifecycle of ``base``; the socket is its ``_resource``.
 
 Clauses: ``DatagramTransport.sendto/to-addr``,
 ``DatagramTransport.sendto/none-uses-remote-addr``,
@@ -21,16 +22,24 @@ import collections
 import socket
 from typing import Any, Deque, Tuple
 
-from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
+from .base import Abortable, TransportLifecycle, is_exit_exception
 from .flow_control import WriteFlowControl
-from .socket_stream import check_bytes_like, socket_extra
+from .reading import FdReader
+from .socket_stream import socket_extra
+from .writing import check_bytes_like
 
 #: Largest datagram read at once (the UDP payload limit).
 MAX_DATAGRAM = 256 * 1024
 
 
-class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.DatagramTransport):
-    """A DatagramTransport whose remote address is fixed when it was connected."""
+class DatagramSocketTransport(
+    FdReader, WriteFlowControl, Abortable, TransportLifecycle, asyncio.DatagramTransport
+):
+    """A DatagramTransport whose remote address is fixed when it was connected.
+
+    It reads through ``FdReader`` but has no pause_reading(): the docs give
+    datagram transports none.
+    """
 
     def __init__(
         self,
@@ -40,32 +49,14 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
         address: Any = None,
         waiter: asyncio.Future | None = None,
     ) -> None:
-        self._init_state(loop, protocol, socket_extra(sock))
+        self._init_lifecycle(loop, protocol, socket_extra(sock), resource=sock)
         self._init_flow_control()
-        self._sock: socket.socket | None = sock
+        self._init_reader()
         self._fd = sock.fileno()
         self._address = address
         self._buffer: Deque[Tuple[bytes, Any]] = collections.deque()
         self._buffer_size = 0
-        self._conn_lost = 0
-        self._reader_on = False
-        loop.call_soon(self._protocol.connection_made, self)
-        loop.call_soon(self._start_reading)
-        if waiter is not None:
-            loop.call_soon(_resolve, waiter)
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} fd={self._fd} closing={self._closing}>"
-
-    def __del__(self) -> None:
-        sock = getattr(self, "_sock", None)
-        if sock is not None:
-            import warnings
-
-            warnings.warn(
-                f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
-            )
-            sock.close()
+        self._schedule_connection_made(waiter, self._start_reading)
 
     def get_write_buffer_size(self) -> int:
         """Bytes of datagrams queued for sending.
@@ -77,21 +68,12 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
 
     # -- reading -----------------------------------------------------------------
 
-    def _start_reading(self) -> None:
-        if not self._closing and self._sock is not None:
-            self._loop.add_reader(self._fd, self._on_readable)
-            self._reader_on = True
-
-    def _stop_reading(self) -> None:
-        if self._reader_on:
-            self._loop.remove_reader(self._fd)
-            self._reader_on = False
-
-    def _on_readable(self) -> None:
-        if self._sock is None or self._conn_lost:
+    def _read_ready(self) -> None:
+        sock = self._resource
+        if sock is None or self._lost:
             return
         try:
-            data, addr = self._sock.recvfrom(MAX_DATAGRAM)
+            data, addr = sock.recvfrom(MAX_DATAGRAM)
         except (BlockingIOError, InterruptedError):
             return
         except OSError as exc:
@@ -102,20 +84,10 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
                 raise
             self._fatal_error(exc, "Fatal read error on datagram transport")
             return
-        try:
-            self._protocol.datagram_received(data, addr)
-        except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
-            self._fatal_error(exc, "Fatal error: protocol.datagram_received() call failed.")
+        self._protocol_event("datagram_received", data, addr)
 
     def _call_error_received(self, exc: OSError) -> None:
-        try:
-            self._protocol.error_received(exc)
-        except BaseException as err:
-            if is_exit_exception(err):
-                raise
-            self._fatal_error(err, "Fatal error: protocol.error_received() call failed.")
+        self._protocol_event("error_received", exc)
 
     # -- writing -----------------------------------------------------------------
 
@@ -131,10 +103,8 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
             if addr not in (None, self._address):
                 raise ValueError(f"Invalid address: must be None or {self._address}")
             addr = self._address
-        if self._conn_lost:
-            if self._conn_lost >= LOST_WRITES_BEFORE_WARNING:
-                logger.warning("socket.send() raised exception.")
-            self._conn_lost += 1
+        if self._lost:
+            self._drop_write("socket.send() raised exception.")
             return
         if not self._buffer:
             try:
@@ -155,14 +125,13 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
         self._after_buffer_grew()
 
     def _send_one(self, data: Any, addr: Any) -> None:
-        assert self._sock is not None
         if addr is None or self._address is not None:
-            self._sock.send(data)
+            self._resource.send(data)
         else:
-            self._sock.sendto(data, addr)
+            self._resource.sendto(data, addr)
 
     def _on_writable(self) -> None:
-        while self._buffer and self._sock is not None:
+        while self._buffer and self._resource is not None:
             data, addr = self._buffer[0]
             try:
                 self._send_one(data, addr)
@@ -179,7 +148,7 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
                 return
             self._drop_first()
         self._after_buffer_shrank()
-        if not self._buffer and self._sock is not None:
+        if not self._buffer and self._resource is not None:
             self._loop.remove_writer(self._fd)
             if self._closing:
                 self._schedule_connection_lost(None)
@@ -187,61 +156,3 @@ class DatagramSocketTransport(TransportState, WriteFlowControl, asyncio.Datagram
     def _drop_first(self) -> None:
         data, _ = self._buffer.popleft()
         self._buffer_size -= len(data)
-
-    # -- closing -----------------------------------------------------------------
-
-    def close(self) -> None:
-        """Send what is queued, then close; ``connection_lost(None)`` follows.
-
-        Clauses: ``BaseTransport.close/other-kinds-lose-connection``,
-        ``BaseTransport.close/idempotent``.
-        """
-        if self._closing:
-            return
-        self._closing = True
-        self._stop_reading()
-        if not self._buffer:
-            self._schedule_connection_lost(None)
-
-    def abort(self) -> None:
-        """Close now, dropping queued datagrams.
-
-        Clauses: ``DatagramTransport.abort/closes-immediately``.
-        """
-        self._force_close(None)
-
-    def _fatal_error(self, exc: BaseException, message: str) -> None:
-        if not isinstance(exc, OSError):
-            self._report(message, exc)
-        self._force_close(exc)
-
-    def _force_close(self, exc: BaseException | None) -> None:
-        if self._conn_lost:
-            return
-        if self._buffer:
-            self._buffer.clear()
-            self._buffer_size = 0
-            self._loop.remove_writer(self._fd)
-        self._closing = True
-        self._stop_reading()
-        self._schedule_connection_lost(exc)
-
-    def _schedule_connection_lost(self, exc: BaseException | None) -> None:
-        if self._conn_lost:
-            return
-        self._conn_lost += 1
-        self._loop.call_soon(self._call_connection_lost, exc)
-
-    def _call_connection_lost(self, exc: BaseException | None) -> None:
-        try:
-            self._protocol.connection_lost(exc)
-        finally:
-            self._wake_writable_waiters(ConnectionResetError("connection lost"))
-            sock, self._sock = self._sock, None
-            if sock is not None:
-                sock.close()
-
-
-def _resolve(waiter: asyncio.Future) -> None:
-    if not waiter.done():
-        waiter.set_result(None)

@@ -17,8 +17,7 @@ with a pause).
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any, List, Tuple
+from typing import Any, Callable, Tuple
 
 #: The high mark used when the caller gives neither mark (64 KiB, as the stdlib).
 DEFAULT_HIGH_WATER = 64 * 1024
@@ -75,18 +74,17 @@ class WatermarkGate:
 class WriteFlowControl:
     """Mixin giving a write transport the watermark methods of the docs.
 
-    The transport provides ``get_write_buffer_size()``, ``_loop`` and
-    ``_protocol`` and calls ``_after_buffer_grew()`` / ``_after_buffer_shrank()``
-    around its own buffer changes. Callers inside the loop (sendfile's fallback)
-    can wait for the protocol to be resumed with ``_wait_writable()``.
+    The transport provides ``get_write_buffer_size()`` and calls
+    ``_after_buffer_grew()`` / ``_after_buffer_shrank()`` around its own buffer
+    changes; the lifecycle base provides ``_call_protocol`` and the waiters
+    that sendfile's fallback parks in ``_wait_writable()`` until a resume.
     """
 
-    _loop: asyncio.AbstractEventLoop
-    _protocol: Any
+    _call_protocol: Callable[..., Any]
+    _wake_writable_waiters: Callable[[BaseException | None], None]
 
     def _init_flow_control(self) -> None:
         self._gate = WatermarkGate()
-        self._writable_waiters: List[asyncio.Future] = []
 
     def get_write_buffer_size(self) -> int:  # pragma: no cover - overridden
         """Bytes buffered for writing (each transport overrides this).
@@ -116,6 +114,9 @@ class WriteFlowControl:
         self._gate.set_limits(high, low)
         self._after_buffer_grew()
 
+    def _writing_paused(self) -> bool:
+        return self._gate.paused
+
     def _after_buffer_grew(self) -> None:
         if self._gate.grew(self.get_write_buffer_size()):
             self._call_protocol("protocol.pause_writing() failed", "pause_writing")
@@ -124,24 +125,3 @@ class WriteFlowControl:
         if self._gate.shrank(self.get_write_buffer_size()):
             self._wake_writable_waiters(None)
             self._call_protocol("protocol.resume_writing() failed", "resume_writing")
-
-    def _call_protocol(self, message: str, method: str, *args: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError
-
-    async def _wait_writable(self) -> None:
-        """Return once the transport is below its marks again (or raise if lost)."""
-        if not self._gate.paused:
-            return
-        waiter = self._loop.create_future()
-        self._writable_waiters.append(waiter)
-        await waiter
-
-    def _wake_writable_waiters(self, exc: BaseException | None) -> None:
-        waiters, self._writable_waiters = self._writable_waiters, []
-        for waiter in waiters:
-            if waiter.done():
-                continue
-            if exc is None:
-                waiter.set_result(None)
-            else:
-                waiter.set_exception(exc)

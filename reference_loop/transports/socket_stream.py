@@ -49,14 +49,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import errno
 import itertools
-import os
 import socket
-from typing import Any, Callable, Deque, Iterable, Mapping
+from typing import Any, Callable, Deque, Mapping
 
-from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
+from ..waiters import settle, settle_all
+from .base import Abortable, TransportLifecycle
 from .flow_control import WriteFlowControl
+from .reading import FdReader, PausableReading
+from .writing import StreamWriting, check_bytes_like, frozen
 
 #: Bytes asked of the kernel per read, and the size hint of BufferedProtocol.
 READ_CHUNK = 256 * 1024
@@ -65,12 +66,7 @@ READ_CHUNK = 256 * 1024
 _MAX_CHUNKS_PER_SEND = 512
 _HAVE_SENDMSG = hasattr(socket.socket, "sendmsg")
 
-BYTES_LIKE = (bytes, bytearray, memoryview)
-
-
-def check_bytes_like(data: Any) -> None:
-    if not isinstance(data, BYTES_LIKE):
-        raise TypeError(f"data argument must be a bytes-like object, not {type(data).__name__!r}")
+_READ_FAILED = "Fatal read error on socket transport"
 
 
 def set_tcp_nodelay(sock: socket.socket) -> None:
@@ -85,19 +81,25 @@ def set_tcp_nodelay(sock: socket.socket) -> None:
 
 
 def socket_extra(sock: socket.socket) -> dict:
+    """The extra-info keys of a socket transport: the socket and both addresses."""
     extra: dict = {"socket": sock}
-    try:
-        extra["sockname"] = sock.getsockname()
-    except OSError:
-        extra["sockname"] = None
-    try:
-        extra["peername"] = sock.getpeername()
-    except OSError:
-        extra["peername"] = None
+    for key, read in (("sockname", sock.getsockname), ("peername", sock.getpeername)):
+        try:
+            extra[key] = read()
+        except OSError:
+            extra[key] = None
     return extra
 
 
-class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport):
+class SocketStreamTransport(
+    FdReader,
+    PausableReading,
+    WriteFlowControl,
+    StreamWriting,
+    Abortable,
+    TransportLifecycle,
+    asyncio.Transport,
+):
     """A bidirectional byte stream over one non-blocking connected socket.
 
     ``write()`` hands data to the kernel at once when nothing is queued, and
@@ -105,7 +107,8 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
     bytes-like objects are copied once, since the caller may change them).
     Each writable event passes the queue to one ``sendmsg()``. Reads are one
     ``recv`` per readiness callback, so a protocol that pauses reading inside
-    ``data_received`` receives nothing more.
+    ``data_received`` receives nothing more. The socket is the lifecycle's
+    ``_resource``.
     """
 
     def __init__(
@@ -119,101 +122,32 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
     ) -> None:
         info = socket_extra(sock)
         info.update(extra or {})
-        self._init_state(loop, protocol, info)
+        self._init_lifecycle(loop, protocol, info, resource=sock)
         self._init_flow_control()
-        self._sock: socket.socket | None = sock
+        # The readiness callback is picked once per protocol, not per event.
+        self._init_reader()
+        self._read_ready = self._reader_for(protocol)
         self._fd = sock.fileno()
         self._server = server
         # Unsent data, as a queue of immutable chunks: queueing copies nothing,
         # and writable events hand the kernel many chunks at once.
         self._buffer: Deque[Any] = collections.deque()
         self._buffer_size = 0
-        self._conn_lost = 0
-        self._reading_paused = False
-        self._reader_on = False
-        self._started = False
-        self._eof_seen = False
         self._eof_written = False
         self._sendfile_busy = False
+        self._resume_after_sendfile = False
         self._empty_waiters: list = []
         self._sendfile_wakeup: asyncio.Future | None = None
         # Set by the TLS layer: bytes the application never asked for (session
         # tickets, a close_notify) are read and dropped before closing, so the
         # kernel ends the connection with FIN instead of a reset.
         self._discard_unread_on_close = False
-        # The readiness callback is picked once per protocol, not per event.
-        self._read_ready = self._reader_for(protocol)
         set_tcp_nodelay(sock)
         if server is not None:
             server._attach(self)
-        loop.call_soon(self._protocol.connection_made, self)
-        loop.call_soon(self._start_reading)
-        if waiter is not None:
-            loop.call_soon(_resolve, waiter, None)
-
-    def __repr__(self) -> str:
-        state = "closed" if self._sock is None else ("closing" if self._closing else "open")
-        return f"<{type(self).__name__} fd={self._fd} {state} buffered={self._buffer_size}>"
-
-    def __del__(self) -> None:
-        sock = getattr(self, "_sock", None)
-        if sock is not None:
-            import warnings
-
-            warnings.warn(
-                f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
-            )
-            sock.close()
+        self._schedule_connection_made(waiter, self._start_reading)
 
     # -- reading -----------------------------------------------------------------
-
-    def _start_reading(self) -> None:
-        self._started = True
-        self._update_reader()
-
-    def _update_reader(self) -> None:
-        want = (
-            self._started
-            and not self._reading_paused
-            and not self._closing
-            and not self._eof_seen
-            and self._sock is not None
-        )
-        if want and not self._reader_on:
-            self._loop.add_reader(self._fd, self._read_ready)
-            self._reader_on = True
-        elif not want and self._reader_on:
-            self._loop.remove_reader(self._fd)
-            self._reader_on = False
-
-    def is_reading(self) -> bool:
-        """True unless paused, closing or at end of file.
-
-        Clauses: ``ReadTransport.is_reading/true-while-receiving``.
-        """
-        return not (self._reading_paused or self._closing or self._eof_seen)
-
-    def pause_reading(self) -> None:
-        """Stop receiving until resume_reading().
-
-        Clauses: ``ReadTransport.pause_reading/no-data-while-paused``,
-        ``ReadTransport.pause_reading/idempotent``.
-        """
-        if self._closing or self._reading_paused:
-            return
-        self._reading_paused = True
-        self._update_reader()
-
-    def resume_reading(self) -> None:
-        """Receive again.
-
-        Clauses: ``ReadTransport.resume_reading/data-flows-again``,
-        ``ReadTransport.resume_reading/idempotent``.
-        """
-        if self._closing or not self._reading_paused:
-            return
-        self._reading_paused = False
-        self._update_reader()
 
     def set_protocol(self, protocol: Any) -> None:
         """Deliver further events to ``protocol``.
@@ -225,23 +159,21 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         Clauses: ``BaseTransport.set_protocol/sets-the-protocol``.
         """
         self._protocol = protocol
-        read_ready = self._reader_for(protocol)
-        if read_ready != self._read_ready:
-            self._read_ready = read_ready
-            if self._reader_on:
-                self._loop.add_reader(self._fd, read_ready)
+        self._set_read_ready(self._reader_for(protocol))
 
     def _reader_for(self, protocol: Any) -> Callable[[], None]:
         if isinstance(protocol, asyncio.BufferedProtocol):
             return self._read_into_protocol_buffer
         return self._read_bytes
 
-    # The two readiness callbacks are the hot path of every stream: one recv,
-    # one protocol call, and no other work when nothing goes wrong. A stale
-    # event cannot reach them: removing a reader cancels its queued handle.
+    # The readiness callbacks are the hot path of every stream. A stale event
+    # cannot reach them: removing a reader cancels its queued handle.
+    # _read_bytes, which every plain Protocol uses, spells out what
+    # FdReader._read_once() does (one recv, one protocol call), because two
+    # Python calls less per read show in the benchmarks.
 
     def _read_bytes(self) -> None:
-        sock = self._sock
+        sock = self._resource
         if sock is None:
             return
         try:
@@ -251,11 +183,12 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            self._fatal_error(exc, "Fatal read error on socket transport")
+            self._fatal_error(exc, _READ_FAILED)
             return
         if not data:
             self._on_eof()
             return
+        # What _protocol_event() does, inlined: one call less per read.
         try:
             self._protocol.data_received(data)
         except (SystemExit, KeyboardInterrupt):
@@ -264,7 +197,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             self._fatal_error(exc, "Fatal error: protocol.data_received() call failed.")
 
     def _read_into_protocol_buffer(self) -> None:
-        sock = self._sock
+        sock = self._resource
         if sock is None:
             return
         protocol = self._protocol
@@ -277,36 +210,14 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         except BaseException as exc:
             self._fatal_error(exc, "Fatal error: protocol.get_buffer() call failed.")
             return
-        try:
-            nbytes = sock.recv_into(buf)
-        except (BlockingIOError, InterruptedError):
-            return
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal read error on socket transport")
-            return
-        if not nbytes:
-            self._on_eof()
-            return
-        try:
-            protocol.buffer_updated(nbytes)
-        except (SystemExit, KeyboardInterrupt):
-            raise
-        except BaseException as exc:
-            self._fatal_error(exc, "Fatal error: protocol.buffer_updated() call failed.")
+        self._read_once(_READ_FAILED, "buffer_updated", sock.recv_into, buf)
 
     def _on_eof(self) -> None:
         self._eof_seen = True
         self._update_reader()
-        try:
-            keep_open = self._protocol.eof_received()
-        except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
-            self._fatal_error(exc, "Fatal error: protocol.eof_received() call failed.")
-            return
-        if not keep_open:
+        # A failing eof_received() has closed the transport already, which
+        # makes this close() do nothing.
+        if not self._protocol_event("eof_received"):
             self.close()
 
     # -- writing -----------------------------------------------------------------
@@ -319,14 +230,6 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         """
         return self._buffer_size
 
-    def can_write_eof(self) -> bool:
-        """True: a socket can shut down its sending side.
-
-        Clauses: ``WriteTransport.can_write_eof/true-iff-write-eof-works``,
-        ``WriteTransport.can_write_eof/plain-kinds-support-it``.
-        """
-        return True
-
     def write(self, data: Any) -> None:
         """Send ``data``: straight to the socket when nothing is buffered, else buffer it.
 
@@ -338,7 +241,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         """
         if type(data) is not bytes:
             check_bytes_like(data)
-        if self._eof_written or self._sendfile_busy or self._conn_lost:
+        if self._eof_written or self._sendfile_busy or self._lost:
             self._refuse_write(data)
             return
         if not data:
@@ -347,12 +250,12 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         if buffer:
             # The writer callback is already waiting for room: queue behind it.
             if type(data) is not bytes:
-                data = _frozen(data)
+                data = frozen(data)
             buffer.append(data)
             size = self._buffer_size = self._buffer_size + len(data)
         else:
             try:
-                sent = self._sock.send(data)  # type: ignore[union-attr]
+                sent = self._resource.send(data)
             except (BlockingIOError, InterruptedError):
                 sent = 0
             except (SystemExit, KeyboardInterrupt):
@@ -361,7 +264,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
                 self._fatal_error(exc, "Fatal write error on socket transport")
                 return
             if type(data) is not bytes:
-                data = _frozen(data)
+                data = frozen(data)
             size = len(data) - sent
             if not size:
                 return  # the common case: the kernel took it all
@@ -379,22 +282,11 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             raise RuntimeError("Cannot call write() after write_eof()")
         if self._sendfile_busy:
             raise RuntimeError("unable to write; sendfile is in progress")
-        if not data:
-            return
-        if self._conn_lost >= LOST_WRITES_BEFORE_WARNING:
-            logger.warning("socket.send() raised exception.")
-        self._conn_lost += 1
-
-    def writelines(self, list_of_data: Iterable[Any]) -> None:
-        """Write each element in turn.
-
-        Clauses: ``WriteTransport.writelines/like-write-per-element``.
-        """
-        for data in list_of_data:
-            self.write(data)
+        if data:
+            self._drop_write("socket.send() raised exception.")
 
     def _on_writable(self) -> None:
-        sock = self._sock
+        sock = self._resource
         buffer = self._buffer
         if sock is None or not buffer:
             return
@@ -410,9 +302,6 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         except (SystemExit, KeyboardInterrupt):
             raise
         except BaseException as exc:
-            self._loop.remove_writer(self._fd)
-            buffer.clear()
-            self._buffer_size = 0
             self._fatal_error(exc, "Fatal write error on socket transport")
             return
         size = self._buffer_size = self._buffer_size - sent
@@ -427,7 +316,7 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
         gate = self._gate
         if gate.paused and size <= gate.low:
             self._after_buffer_shrank()
-        if buffer or self._conn_lost:
+        if buffer or self._lost:
             return
         self._loop.remove_writer(self._fd)
         if self._empty_waiters:
@@ -449,162 +338,64 @@ class SocketStreamTransport(TransportState, WriteFlowControl, asyncio.Transport)
             self._shutdown_write()
 
     def _shutdown_write(self) -> None:
-        assert self._sock is not None
         try:
-            self._sock.shutdown(socket.SHUT_WR)
+            self._resource.shutdown(socket.SHUT_WR)
         except OSError as exc:
             self._fatal_error(exc, "Fatal error on shutdown(SHUT_WR)")
 
-    # -- closing -----------------------------------------------------------------
+    # -- the end -----------------------------------------------------------------
 
-    def close(self) -> None:
-        """Stop reading, flush the buffer, then ``connection_lost(None)``.
-
-        Clauses: ``BaseTransport.close/flushes-then-connection-lost-none``,
-        ``BaseTransport.close/no-more-data-received``,
-        ``BaseTransport.close/connection-lost-not-synchronous``,
-        ``BaseTransport.close/idempotent``.
-        """
-        if self._closing:
-            return
-        self._closing = True
-        self._update_reader()
-        if not self._buffer:
-            self._schedule_connection_lost(None)
-
-    def abort(self) -> None:
-        """Close at once, dropping buffered data; ``connection_lost(None)`` follows.
-
-        Clauses: ``WriteTransport.abort/buffered-data-lost``,
-        ``WriteTransport.abort/abort-twice-harmless``, ``WriteTransport.abort/no-more-data``.
-        """
-        self._force_close(None)
-
-    def _fatal_error(self, exc: BaseException, message: str) -> None:
-        # Connection errors are the peer's doing, not a bug: they end the
-        # connection (connection_lost(exc)) without bothering the handler.
-        if not isinstance(exc, OSError):
-            self._report(message, exc)
-        self._force_close(exc)
-
-    def _force_close(self, exc: BaseException | None) -> None:
-        if self._conn_lost:
-            return
-        if self._buffer:
-            self._buffer.clear()
-            self._buffer_size = 0
+    def _release(self) -> None:
+        self._wake_empty_waiters()
+        if self._sendfile_busy:
+            # The socket is about to close under a running os.sendfile():
+            # stop watching it first, then let the transfer see it is gone.
             self._loop.remove_writer(self._fd)
-        if not self._closing:
-            self._closing = True
-            self._update_reader()
-        self._schedule_connection_lost(exc)
+            if self._sendfile_wakeup is not None:
+                settle(self._sendfile_wakeup)
+        if self._discard_unread_on_close and self._resource is not None:
+            _discard_unread(self._resource)
+        super()._release()
+        server, self._server = self._server, None
+        if server is not None:
+            server._detach(self)
 
-    def _schedule_connection_lost(self, exc: BaseException | None) -> None:
-        if self._conn_lost:
-            return
-        self._conn_lost += 1
-        self._loop.call_soon(self._call_connection_lost, exc)
+    # -- for reference_loop.networking.sendfile -------------------------------------
 
-    def _call_connection_lost(self, exc: BaseException | None) -> None:
-        try:
-            self._protocol.connection_lost(exc)
-        finally:
-            self._wake_writable_waiters(ConnectionResetError("connection lost"))
-            self._wake_empty_waiters()
-            if self._sendfile_busy:
-                self._loop.remove_writer(self._fd)
-                if self._sendfile_wakeup is not None:
-                    _resolve(self._sendfile_wakeup, None)
-            sock, self._sock = self._sock, None
-            if sock is not None:
-                if self._discard_unread_on_close:
-                    _discard_unread(sock)
-                sock.close()
-            server, self._server = self._server, None
-            if server is not None:
-                server._detach(self)
-
-    # -- sendfile support (called by networking.sendfile) ---------------------
-
-    def _can_sendfile_natively(self) -> bool:
-        return hasattr(os, "sendfile") and self._sock is not None
-
-    async def _wait_buffer_empty(self) -> None:
-        while self._buffer and not self._conn_lost:
+    async def _begin_sendfile(self) -> None:
+        """Make the socket os.sendfile()'s alone: stop reading, flush what is queued."""
+        self._resume_after_sendfile = self.is_reading()
+        self.pause_reading()
+        while self._buffer and not self._lost:
             waiter = self._loop.create_future()
             self._empty_waiters.append(waiter)
             await waiter
-
-    def _wake_empty_waiters(self) -> None:
-        waiters, self._empty_waiters = self._empty_waiters, []
-        for waiter in waiters:
-            _resolve(waiter, None)
-
-    async def _sendfile_native(self, file: Any, offset: int, count: int | None) -> int:
-        """Send with os.sendfile from the socket's writability callbacks."""
-        try:
-            fileno = file.fileno()
-        except (AttributeError, OSError, ValueError) as exc:
-            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
-        try:
-            size = os.fstat(fileno).st_size
-        except OSError as exc:
-            raise asyncio.SendfileNotAvailableError("not a regular file") from exc
-        end = size if count is None else min(size, offset + count)
-        was_reading = self.is_reading()
-        self.pause_reading()
-        await self._wait_buffer_empty()
-        if self._conn_lost or self._sock is None:
+        if self._lost or self._resource is None:
             raise ConnectionError("Connection closed by peer")
         self._sendfile_busy = True
-        sent = 0
-        try:
-            while offset + sent < end:
-                if self._sock is None:
-                    raise ConnectionError("Connection closed by peer")
-                try:
-                    n = os.sendfile(self._fd, fileno, offset + sent, end - offset - sent)
-                except (BlockingIOError, InterruptedError):
-                    await self._until_writable()
-                    continue
-                except OSError as exc:
-                    if sent == 0 and getattr(exc, "errno", None) in _SENDFILE_UNSUPPORTED:
-                        raise asyncio.SendfileNotAvailableError(
-                            "os.sendfile() is not usable"
-                        ) from exc
-                    raise
-                if n == 0:
-                    break
-                sent += n
-            return sent
-        finally:
-            self._sendfile_busy = False
-            file.seek(offset + sent)  # "File position is always updated"
-            if was_reading:
-                self.resume_reading()
+
+    def _end_sendfile(self) -> None:
+        self._sendfile_busy = False
+        if self._resume_after_sendfile:
+            self._resume_after_sendfile = False
+            self.resume_reading()
 
     async def _until_writable(self) -> None:
+        """Wait for room in the socket during sendfile; raise if the connection went away."""
         waiter = self._sendfile_wakeup = self._loop.create_future()
-        self._loop.add_writer(self._fd, _resolve, waiter, None)
+        self._loop.add_writer(self._fd, settle, waiter)
         try:
             await waiter
         finally:
             self._sendfile_wakeup = None
-            if self._sock is not None:
+            if self._resource is not None:
                 self._loop.remove_writer(self._fd)
+        if self._resource is None:
+            raise ConnectionError("Connection closed by peer")
 
-
-_SENDFILE_UNSUPPORTED = {
-    getattr(errno, name)
-    for name in ("ENOTSOCK", "ENOTSUP", "EOPNOTSUPP", "EINVAL", "ENOSYS")
-    if hasattr(errno, name)
-}
-
-
-def _frozen(data: Any) -> bytes:
-    """An immutable copy of a bytes-like object the caller may still change."""
-    with memoryview(data) as view:
-        return view.tobytes()
+    def _wake_empty_waiters(self) -> None:
+        waiters, self._empty_waiters = self._empty_waiters, []
+        settle_all(waiters)
 
 
 def _discard_unread(sock: socket.socket, limit: int = 1 << 20) -> None:
@@ -616,8 +407,3 @@ def _discard_unread(sock: socket.socket, limit: int = 1 << 20) -> None:
             limit -= len(data)
     except OSError:
         pass
-
-
-def _resolve(waiter: asyncio.Future, value: Any) -> None:
-    if not waiter.done():
-        waiter.set_result(value)

@@ -33,7 +33,8 @@ import signal
 import subprocess
 from typing import Any, Callable, Dict, List
 
-from .base import TransportState, is_exit_exception
+from ..waiters import settle
+from .base import TransportLifecycle
 
 
 class _PipeForwarder(asyncio.Protocol):
@@ -65,12 +66,19 @@ class _PipeForwarder(asyncio.Protocol):
         self.owner._deliver(self.owner._protocol_call, "resume_writing")
 
 
-class ProcessTransport(TransportState, asyncio.SubprocessTransport):
+class ProcessTransport(TransportLifecycle, asyncio.SubprocessTransport):
     """A SubprocessTransport driving a ``subprocess.Popen`` from the loop.
 
     Built in two steps because connecting the pipes is a coroutine:
     ``ProcessTransport(...)`` starts the child, then ``await t._connect()``
     wraps the pipes and schedules ``connection_made``.
+
+    Its lifecycle is the shared one, with two differences that come from a
+    child not being a file: ``close()`` kills rather than flushes, and what
+    the program owes is a call to ``close()`` (the lifecycle's ``_resource``
+    is the ``Popen`` until then), since the child watch reaps the child
+    whenever it exits; so the end of the connection releases nothing, and an
+    unclosed transport is only warned about.
     """
 
     def __init__(
@@ -85,8 +93,7 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         watch_child: Callable[..., Any],
         **kwargs: Any,
     ) -> None:
-        self._init_state(loop, protocol)
-        self._proc: subprocess.Popen | None = subprocess.Popen(
+        proc = subprocess.Popen(
             args,
             shell=shell,
             stdin=stdin,
@@ -96,19 +103,18 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
             bufsize=0,
             **kwargs,
         )
-        self._extra["subprocess"] = self._proc
-        self._pid = self._proc.pid
+        self._init_lifecycle(loop, protocol, {"subprocess": proc}, resource=proc)
+        self._proc: subprocess.Popen | None = proc
+        self._pid = proc.pid
         self._returncode: int | None = None
-        self._closed = False
         self._connected = False
-        self._finished = False
         self._held: List[tuple] = []
         self._pipes: Dict[int, _PipeForwarder | None] = {}
         self._exit_waiters: List[asyncio.Future] = []
         self._watch = watch_child(loop, self._pid, self._on_exit)
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else "open"
+        state = "closed" if self._closing else "open"
         return f"<{type(self).__name__} pid={self._pid} returncode={self._returncode} {state}>"
 
     async def _connect(self) -> None:
@@ -127,18 +133,15 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         # connection_made has run by the time the loop method returns, as
         # for every other transport.
         made = loop.create_future()
-        loop.call_soon(self._connection_made)
-        loop.call_soon(_resolve, made)
+        self._schedule_connection_made(made, self._release_held)
         await made
 
-    def _connection_made(self) -> None:
-        try:
-            self._protocol.connection_made(self)
-        finally:
-            self._connected = True
-            held, self._held = self._held, []
-            for func, args in held:
-                func(*args)
+    def _release_held(self) -> None:
+        """Deliver what happened before connection_made, in order; deliver directly from now on."""
+        self._connected = True
+        held, self._held = self._held, []
+        for func, args in held:
+            func(*args)
 
     def _deliver(self, func: Callable[..., Any], *args: Any) -> None:
         if self._connected:
@@ -147,12 +150,7 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
             self._held.append((func, args))
 
     def _protocol_call(self, method: str, *args: Any) -> None:
-        try:
-            getattr(self._protocol, method)(*args)
-        except BaseException as exc:
-            if is_exit_exception(exc):
-                raise
-            self._report(f"Exception in SubprocessProtocol.{method}()", exc)
+        self._call_protocol(f"Exception in SubprocessProtocol.{method}()", method, *args)
 
     # -- events ------------------------------------------------------------------
 
@@ -167,23 +165,22 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         self._deliver(self._protocol_call, "process_exited")
         waiters, self._exit_waiters = self._exit_waiters, []
         for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(returncode)
+            settle(waiter, result=returncode)
         self._deliver(self._maybe_finish)
 
     def _maybe_finish(self) -> None:
-        if self._finished or self._returncode is None:
+        # connection_lost comes last: after the exit and after every pipe.
+        if self._returncode is None:
             return
         if any(fwd is not None and not fwd.lost for fwd in self._pipes.values()):
             return
-        self._finished = True
-        self._loop.call_soon(self._call_connection_lost)
+        self._schedule_connection_lost(None)
 
-    def _call_connection_lost(self) -> None:
-        try:
-            self._protocol.connection_lost(None)
-        finally:
-            self._proc = None
+    def _release(self) -> None:
+        self._proc = None
+
+    def _close_resource(self, resource: Any) -> None:
+        pass  # a Popen has nothing to close; see the class docstring
 
     async def _wait(self) -> int:
         """Wait for the child to exit; used by the loop when setup fails."""
@@ -222,7 +219,8 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
 
         Clauses: ``SubprocessTransport.send_signal/sends-signal``.
         """
-        self._check_alive()
+        if self._proc is None:
+            raise ProcessLookupError()
         if self._returncode is None:
             try:
                 os.kill(self._pid, signal)
@@ -243,27 +241,17 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
         """
         self.send_signal(signal.SIGKILL)
 
-    def _check_alive(self) -> None:
-        if self._proc is None:
-            raise ProcessLookupError()
-
-    def is_closing(self) -> bool:
-        """True once close() was called.
-
-        Clauses: ``BaseTransport.is_closing/tracks-close``.
-        """
-        return self._closed
-
     def close(self) -> None:
         """Close the pipes and kill the child if it still runs.
 
         Clauses: ``SubprocessTransport.close/kills-and-closes-pipes``,
-        ``BaseTransport.close/other-kinds-lose-connection``.
+        ``BaseTransport.close/other-kinds-lose-connection``,
+        ``BaseTransport.is_closing/tracks-close``.
         """
-        if self._closed:
+        if self._closing:
             return
-        self._closed = True
         self._closing = True
+        self._resource = None  # closed as the program owed: nothing to warn about
         for fwd in self._pipes.values():
             if fwd is not None and fwd.transport is not None:
                 fwd.transport.close()
@@ -272,16 +260,3 @@ class ProcessTransport(TransportState, asyncio.SubprocessTransport):
                 os.kill(self._pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-
-    def __del__(self) -> None:
-        if not getattr(self, "_closed", True):
-            import warnings
-
-            warnings.warn(
-                f"unclosed transport {self!r}", ResourceWarning, stacklevel=2, source=self
-            )
-
-
-def _resolve(waiter: asyncio.Future) -> None:
-    if not waiter.done():
-        waiter.set_result(None)

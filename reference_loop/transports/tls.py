@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from typing import Any, Iterable, List, Tuple
+from typing import Any, List, Tuple
 
-from .base import LOST_WRITES_BEFORE_WARNING, TransportState, is_exit_exception, logger
-from .socket_stream import check_bytes_like
+from ..waiters import settle
+from .base import TransportLifecycle, is_exit_exception, logger
+from .reading import PausableReading
+from .writing import StreamWriting, check_bytes_like
 
 #: Documented default for ssl_handshake_timeout.
 HANDSHAKE_TIMEOUT = 60.0
@@ -79,7 +81,6 @@ class TLSLayer(asyncio.Protocol):
         call_connection_made: bool = True,
     ) -> None:
         self._loop = loop
-        self._app_protocol = app_protocol
         self._context = context
         self._waiter = waiter
         self._incoming = ssl.MemoryBIO()
@@ -102,13 +103,27 @@ class TLSLayer(asyncio.Protocol):
         # must still get connection_lost if the upgrade fails.
         self._app_connected = not call_connection_made
         self._app_eof_done = False
-        self._app_lost_done = False
         self._app_paused_writing = False
-        self._app_reading_paused = False
         self._pending: List[bytes] = []
         self._pending_size = 0
         self._extra: dict = {"sslcontext": context}
-        self._transport = TLSTransport(loop, self)
+        # The application protocol, and whether it paused reading, live on the
+        # transport it holds: set_protocol() and pause_reading() act there.
+        self._transport = TLSTransport(loop, self, app_protocol)
+
+    def _inherit_pauses(self, reading_paused: bool, writing_paused: bool) -> None:
+        """start_tls: pauses the application asked of the plain transport still hold.
+
+        The handshake itself reads whatever the application's reading state;
+        a pause applies again once it is done, and a pause_writing already sent
+        must still be answered by a resume_writing.
+        """
+        self._transport._reading_paused = reading_paused
+        self._app_paused_writing = writing_paused
+
+    @property
+    def _app_reading_paused(self) -> bool:
+        return self._transport._reading_paused
 
     # -- raw transport callbacks ---------------------------------------------------
 
@@ -146,15 +161,19 @@ class TLSLayer(asyncio.Protocol):
         self._cancel_timeout()
         previous, self._state = self._state, _CLOSED
         if previous == _HANDSHAKE:
-            _fail(
+            settle(
                 self._waiter,
                 exc or ConnectionResetError("Connection lost during the TLS handshake"),
             )
-        self._transport._closing = True
-        self._transport._wake_lost()
-        if self._app_connected and not self._app_lost_done:
-            self._app_lost_done = True
-            self._app_protocol.connection_lost(exc)
+        transport = self._transport
+        transport._closing = True
+        if self._app_connected and not transport._lost:
+            # Unlike the other transports, this one does not schedule its
+            # connection_lost: this callback already runs in a loop iteration
+            # of its own (the raw transport scheduled it), so the application
+            # is told now rather than one iteration later.
+            transport._lost = True
+            transport._call_connection_lost(exc)
 
     def pause_writing(self) -> None:
         if self._app_connected and not self._app_paused_writing:
@@ -164,7 +183,7 @@ class TLSLayer(asyncio.Protocol):
     def resume_writing(self) -> None:
         if self._app_paused_writing:
             self._app_paused_writing = False
-            self._transport._wake_writable()
+            self._transport._wake_writable_waiters(None)
             self._transport._call_protocol("protocol.resume_writing() failed", "resume_writing")
 
     # -- handshake -----------------------------------------------------------------
@@ -202,7 +221,7 @@ class TLSLayer(asyncio.Protocol):
     def _handshake_failed(self, exc: BaseException) -> None:
         self._cancel_timeout()
         self._state = _CLOSED
-        _fail(self._waiter, exc)
+        settle(self._waiter, exc)
         self._close_raw_with(exc)
 
     def _close_raw_with(self, exc: BaseException) -> None:
@@ -227,12 +246,11 @@ class TLSLayer(asyncio.Protocol):
         )
         self._state = _WRAPPED
         if self._call_connection_made:
-            self._app_protocol.connection_made(self._transport)
+            self._transport._protocol.connection_made(self._transport)
         self._app_connected = True
         if self._app_reading_paused and self._raw is not None:
             self._raw.pause_reading()
-        if not self._waiter.done():
-            self._waiter.set_result(None)
+        settle(self._waiter)
         self._write_pending()
         self._pump()
 
@@ -245,7 +263,7 @@ class TLSLayer(asyncio.Protocol):
     def _pump(self) -> None:
         """Deliver decrypted data to the application while it is reading."""
         while self._state == _WRAPPED and not self._app_reading_paused:
-            protocol = self._app_protocol
+            protocol = self._transport._protocol
             buffered = isinstance(protocol, asyncio.BufferedProtocol)
             try:
                 if buffered:
@@ -266,7 +284,7 @@ class TLSLayer(asyncio.Protocol):
             except BaseException as exc:
                 if is_exit_exception(exc):
                     raise
-                self._fatal(exc, "Fatal error on TLS transport")
+                self._transport._fatal_error(exc, "Fatal error on TLS transport")
                 return
             if not count:
                 self._flush_outgoing()
@@ -281,7 +299,7 @@ class TLSLayer(asyncio.Protocol):
                 if is_exit_exception(exc):
                     raise
                 what = "buffer_updated" if buffered else "data_received"
-                self._fatal(exc, f"Fatal error: protocol.{what}() call failed.")
+                self._transport._fatal_error(exc, f"Fatal error: protocol.{what}() call failed.")
                 return
         self._flush_outgoing()
         self._write_pending()
@@ -292,20 +310,18 @@ class TLSLayer(asyncio.Protocol):
             return
         self._app_eof_done = True
         try:
-            keep_open = self._app_protocol.eof_received()
+            keep_open = self._transport._protocol.eof_received()
         except BaseException as exc:
             if is_exit_exception(exc):
                 raise
-            self._fatal(exc, "Error calling eof_received()")
+            self._transport._fatal_error(exc, "Error calling eof_received()")
             return
         if keep_open:
             logger.warning("returning true from eof_received() has no effect when using ssl")
         self._transport.close()
 
-    def _fatal(self, exc: BaseException, message: str) -> None:
-        if not isinstance(exc, OSError):
-            self._transport._report(message, exc)
-        self._transport._closing = True
+    def _end_with(self, exc: BaseException) -> None:
+        """The TLS transport is being force-closed: end the raw one with ``exc``."""
         self._state = _CLOSED
         self._close_raw_with(exc)
 
@@ -327,7 +343,7 @@ class TLSLayer(asyncio.Protocol):
             except BaseException as exc:
                 if is_exit_exception(exc):
                     raise
-                self._fatal(exc, "Fatal error on TLS transport")
+                self._transport._fatal_error(exc, "Fatal error on TLS transport")
                 return
             self._pending_size -= written
             if written < len(chunk):
@@ -349,7 +365,7 @@ class TLSLayer(asyncio.Protocol):
         if self._state == _HANDSHAKE:
             self._state = _CLOSED
             self._cancel_timeout()
-            _fail(self._waiter, ConnectionResetError("transport closed during the TLS handshake"))
+            settle(self._waiter, ConnectionResetError("transport closed during the TLS handshake"))
             if self._raw is not None:
                 self._raw.close()
             return
@@ -403,7 +419,7 @@ class TLSLayer(asyncio.Protocol):
         self._pending_size = 0
         self._cancel_timeout()
         if self._state == _HANDSHAKE:
-            _fail(
+            settle(
                 self._waiter, ConnectionAbortedError("transport aborted during the TLS handshake")
             )
         self._state = _CLOSED
@@ -411,7 +427,6 @@ class TLSLayer(asyncio.Protocol):
             self._raw.abort()
 
     def _set_reading(self, reading: bool) -> None:
-        self._app_reading_paused = not reading
         if self._raw is None:
             return
         if reading:
@@ -425,38 +440,25 @@ class TLSLayer(asyncio.Protocol):
             self._pump()
 
 
-class TLSTransport(TransportState, asyncio.Transport):
+class TLSTransport(PausableReading, StreamWriting, TransportLifecycle, asyncio.Transport):
     """What the application protocol holds: plaintext in, SSL extra info out.
+
+    It follows the shared lifecycle with one real difference: it owns no OS
+    object. The socket belongs to the raw transport below, so closing means
+    a TLS shutdown through the layer, and connection_lost comes from the
+    layer when the raw transport ends (see ``TLSLayer.connection_lost``).
 
     Write-buffer accounting and watermarks are those of the raw transport (the
     ciphertext is what waits in the kernel's way) plus any plaintext held back
     during the handshake; pause/resume_writing are forwarded from it.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, layer: TLSLayer) -> None:
-        self._init_state(loop, layer._app_protocol)
+    def __init__(self, loop: asyncio.AbstractEventLoop, layer: TLSLayer, protocol: Any) -> None:
+        self._init_lifecycle(loop, protocol)
         self._layer = layer
-        self._lost_writes = 0
-        self._writable_waiters: List[asyncio.Future] = []
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} state={self._layer._state}>"
-
-    # The protocol lives on the layer, which delivers data to it.
-    def set_protocol(self, protocol: Any) -> None:
-        """Deliver further plaintext to ``protocol``.
-
-        Clauses: ``BaseTransport.set_protocol/sets-the-protocol``.
-        """
-        self._layer._app_protocol = protocol
-        self._protocol = protocol
-
-    def get_protocol(self) -> Any:
-        """The application protocol.
-
-        Clauses: ``BaseTransport.get_protocol/returns-current``.
-        """
-        return self._layer._app_protocol
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         """The TLS keys from the layer; the socket keys from the transport below.
@@ -472,32 +474,9 @@ class TLSTransport(TransportState, asyncio.Transport):
             return default
         return raw.get_extra_info(name, default)
 
-    def is_reading(self) -> bool:
-        """True unless the application paused reading or closed.
-
-        Clauses: ``ReadTransport.is_reading/true-while-receiving``.
-        """
-        return not self._layer._app_reading_paused and not self._closing
-
-    def pause_reading(self) -> None:
-        """Deliver no plaintext until resume_reading().
-
-        Clauses: ``ReadTransport.pause_reading/no-data-while-paused``,
-        ``ReadTransport.pause_reading/idempotent``.
-        """
-        if self._closing or self._layer._app_reading_paused:
-            return
-        self._layer._set_reading(False)
-
-    def resume_reading(self) -> None:
-        """Deliver plaintext again.
-
-        Clauses: ``ReadTransport.resume_reading/data-flows-again``,
-        ``ReadTransport.resume_reading/idempotent``.
-        """
-        if self._closing or not self._layer._app_reading_paused:
-            return
-        self._layer._set_reading(True)
+    def _update_reader(self) -> None:
+        # Reading is the layer's: it holds back decrypted data while paused.
+        self._layer._set_reading(not self._reading_paused)
 
     def write(self, data: Any) -> None:
         """Encrypt ``data`` and send it (queued until the handshake is done).
@@ -511,19 +490,9 @@ class TLSTransport(TransportState, asyncio.Transport):
         if not data:
             return
         if self._closing:
-            if self._lost_writes >= LOST_WRITES_BEFORE_WARNING:
-                logger.warning("SSL connection is closed")
-            self._lost_writes += 1
+            self._drop_write("SSL connection is closed")
             return
         self._layer._write_app_data(data)
-
-    def writelines(self, list_of_data: Iterable[Any]) -> None:
-        """Write each element in turn.
-
-        Clauses: ``WriteTransport.writelines/like-write-per-element``.
-        """
-        for data in list_of_data:
-            self.write(data)
 
     def can_write_eof(self) -> bool:
         """False: TLS has no half-close.
@@ -590,32 +559,11 @@ class TLSTransport(TransportState, asyncio.Transport):
         self._closing = True
         self._layer._abort()
 
-    # -- for sendfile's fallback ---------------------------------------------------
+    def _force_close(self, exc: BaseException | None) -> None:
+        # Reached through the shared _fatal_error(): the raw transport ends
+        # with ``exc``, and its connection_lost brings ours.
+        self._closing = True
+        self._layer._end_with(exc)  # type: ignore[arg-type]
 
-    async def _wait_writable(self) -> None:
-        if not self._layer._app_paused_writing:
-            return
-        waiter = self._loop.create_future()
-        self._writable_waiters.append(waiter)
-        await waiter
-
-    def _wake_writable(self) -> None:
-        waiters, self._writable_waiters = self._writable_waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-
-    def _wake_lost(self) -> None:
-        waiters, self._writable_waiters = self._writable_waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_exception(ConnectionResetError("connection lost"))
-
-    def _call_protocol(self, message: str, method: str, *args: Any) -> Any:
-        self._protocol = self._layer._app_protocol
-        return super()._call_protocol(message, method, *args)
-
-
-def _fail(waiter: asyncio.Future, exc: BaseException) -> None:
-    if not waiter.done():
-        waiter.set_exception(exc)
+    def _writing_paused(self) -> bool:
+        return self._layer._app_paused_writing

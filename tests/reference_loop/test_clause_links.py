@@ -18,6 +18,7 @@ import asyncio
 import inspect
 import re
 from pathlib import Path
+from typing import Iterator, Tuple
 
 import pytest
 
@@ -45,14 +46,17 @@ def _sources() -> list:
     return sorted(PACKAGE.rglob("*.py"))
 
 
-def _links() -> list:
-    found = []
+def _matches(pattern: re.Pattern) -> Iterator[Tuple[str, re.Match]]:
+    """Each match of ``pattern`` in the package's sources, with its ``path:line``."""
     for path in _sources():
         text = path.read_text(encoding="utf-8")
-        for match in CLAUSE_LINK.finditer(text):
+        for match in pattern.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            found.append((f"{path.relative_to(PACKAGE.parent)}:{line}", match.group(1)))
-    return found
+            yield f"{path.relative_to(PACKAGE.parent)}:{line}", match
+
+
+def _links() -> list:
+    return [(where, match.group(1)) for where, match in _matches(CLAUSE_LINK)]
 
 
 def test_the_specs_have_clauses(clause_ids: set) -> None:
@@ -70,12 +74,7 @@ def test_every_linked_clause_exists(clause_ids: set) -> None:
 
 
 def test_no_link_is_cut_by_a_line_break() -> None:
-    broken = []
-    for path in _sources():
-        text = path.read_text(encoding="utf-8")
-        for match in BROKEN_LINK.finditer(text):
-            line = text.count("\n", 0, match.start()) + 1
-            broken.append(f"{path.relative_to(PACKAGE.parent)}:{line}: {match.group(0)!r}")
+    broken = [f"{where}: {match.group(0)!r}" for where, match in _matches(BROKEN_LINK)]
     assert not broken, "clause ids split across lines:\n" + "\n".join(broken)
 
 

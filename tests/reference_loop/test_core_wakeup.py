@@ -7,7 +7,6 @@ a far-away safety timer stops it and the test fails with a message instead.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import selectors
 import signal
@@ -21,43 +20,6 @@ import reference_loop
 from reference_loop.child_watcher import watch_child
 
 SAFETY_SECONDS = 30.0
-
-
-class RecordingSelector(selectors.DefaultSelector):  # type: ignore[misc,valid-type]
-    def __init__(self) -> None:
-        super().__init__()
-        self.timeouts: list[float | None] = []
-
-    def select(self, timeout: float | None = None):  # type: ignore[override]
-        self.timeouts.append(timeout)
-        return super().select(timeout)
-
-
-def _open_fds() -> set[str]:
-    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
-
-
-@pytest.fixture(autouse=True)
-def no_leaks():
-    """Every test here must give back the threads and fds it used."""
-    threads = set(threading.enumerate())
-    fds = _open_fds()
-    yield
-    gc.collect()
-    assert set(threading.enumerate()) <= threads, "a thread was left running"
-    assert _open_fds() <= fds, "a file descriptor was left open"
-
-
-@pytest.fixture
-def selector():
-    return RecordingSelector()
-
-
-@pytest.fixture
-def loop(selector):
-    loop = reference_loop.ReferenceEventLoop(selector)
-    yield loop
-    loop.close()
 
 
 def run_with_safety_net(loop) -> list[str]:

@@ -14,7 +14,7 @@ import tempfile
 
 import pytest
 
-from .test_networking_streams import Recorder, loop_fixture, run  # noqa: F401
+from .support import Recorder, run
 
 # -- datagrams -----------------------------------------------------------------
 
@@ -238,12 +238,12 @@ def test_unix_server_path_types_and_cleanup(loop):
 
 
 @pytest.mark.parametrize("native", [True, False])
-def test_sendfile_offset_count_and_position(loop, native):
+def test_sendfile_offset_count_and_position(loop, native, monkeypatch):
     proto = Recorder(loop)
     ours, peer = socket.socketpair()
     transport, _ = run(loop, loop.connect_accepted_socket(lambda: proto, ours))
     if not native:
-        transport._can_sendfile_natively = lambda: False
+        monkeypatch.delattr(os, "sendfile")
     with tempfile.TemporaryFile() as f:
         f.write(bytes(range(256)) * 1000)
         f.flush()

@@ -8,123 +8,27 @@ peers are plain sockets (a socketpair end or a thread), loopback only.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import threading
 
 import pytest
 
-import reference_loop
 from reference_loop.transports.socket_stream import SocketStreamTransport
 
-TIMEOUT = 10
+from .support import TIMEOUT, Recorder, drain, fill, run
 
 
-def _open_fds() -> set:
-    return set(os.listdir("/proc/self/fd")) if os.path.isdir("/proc/self/fd") else set()
-
-
-@pytest.fixture(name="loop")
-def loop_fixture():
-    fds = _open_fds()
-    threads = set(threading.enumerate())
-    lp = reference_loop.new_event_loop()
-    yield lp
-    lp.run_until_complete(lp.shutdown_default_executor())
-    lp.close()
-    assert set(threading.enumerate()) <= threads
-    leaked = _open_fds() - fds
-    assert not leaked, f"leaked fds {leaked}"
-
-
-def run(loop, coro):
-    return loop.run_until_complete(asyncio.wait_for(coro, TIMEOUT))
-
-
-class Recorder(asyncio.Protocol):
-    """Records every callback and checks the documented order as it goes."""
-
-    def __init__(self, loop, eof_result=None):
-        self.events = []
-        self.data = bytearray()
-        self.eof_result = eof_result
-        self.lost = loop.create_future()
-        self.transport = None
-
-    def connection_made(self, transport):
-        assert not self.events
-        self.events.append("made")
-        self.transport = transport
-
-    def data_received(self, data):
-        assert data, "empty data delivered"
-        assert "eof" not in self.events and "lost" not in self.events
-        self.events.append("data")
-        self.data += data
-
-    def eof_received(self):
-        assert "eof" not in self.events
-        self.events.append("eof")
-        return self.eof_result
-
-    def pause_writing(self):
-        assert self.flow()[-1:] != ["pause"]
-        self.events.append("pause")
-
-    def resume_writing(self):
-        assert self.flow()[-1:] == ["pause"]
-        self.events.append("resume")
-
-    def connection_lost(self, exc):
-        assert "lost" not in self.events
-        self.events.append("lost")
-        self.lost.set_result(exc)
-
-    def flow(self):
-        return [e for e in self.events if e in ("pause", "resume")]
-
-
-def _pair(loop, protocol, *, sndbuf=4096):
-    ours, peer = socket.socketpair()
-    ours.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, sndbuf)
-    peer.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, sndbuf)
-    transport, _ = run(loop, loop.connect_accepted_socket(lambda: protocol, ours))
-    return transport, peer
-
-
-def _fill(transport):
-    """Write until the kernel refuses, so the transport buffers; return bytes written."""
-    total = 0
-    chunk = b"x" * 65536
-    while transport.get_write_buffer_size() == 0:
-        transport.write(chunk)
-        total += len(chunk)
-    return total
-
-
-def _drain(peer, expected=None):
-    got = 0
-    while True:
-        data = peer.recv(1 << 20)
-        if not data:
-            return got
-        got += len(data)
-        if expected is not None and got >= expected:
-            return got
-
-
-def test_buffer_accounting_and_high_zero(loop):
+def test_buffer_accounting_and_high_zero(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     transport.set_write_buffer_limits(high=0)
     assert transport.get_write_buffer_limits() == (0, 0)
-    total = _fill(transport)
+    total = fill(transport)
     assert proto.flow() == ["pause"]
     buffered = transport.get_write_buffer_size()
     assert 0 < buffered <= total
 
     async def drain_then_close():
-        got = await loop.run_in_executor(None, _drain, peer, total)
+        got = await loop.run_in_executor(None, drain, peer, total)
         while transport.get_write_buffer_size():
             await asyncio.sleep(0.01)
         transport.close()
@@ -137,10 +41,10 @@ def test_buffer_accounting_and_high_zero(loop):
     peer.close()
 
 
-def test_equal_to_high_does_not_pause(loop):
+def test_equal_to_high_does_not_pause(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
-    _fill(transport)
+    transport, peer = socket_pair(proto)
+    fill(transport)
     size = transport.get_write_buffer_size()
     transport.set_write_buffer_limits(high=size, low=0)
     assert proto.flow() == []
@@ -151,32 +55,32 @@ def test_equal_to_high_does_not_pause(loop):
     peer.close()
 
 
-def test_abort_drops_buffer_close_flushes(loop):
+def test_abort_drops_buffer_close_flushes(loop, socket_pair):
     aborted = Recorder(loop)
-    transport, peer = _pair(loop, aborted)
-    total = _fill(transport)
+    transport, peer = socket_pair(aborted)
+    total = fill(transport)
     transport.abort()
     assert transport.is_closing()
     assert run(loop, aborted.lost) is None
     peer.settimeout(TIMEOUT)
-    assert _drain(peer) < total
+    assert drain(peer) < total
     peer.close()
 
     closed = Recorder(loop)
-    transport, peer = _pair(loop, closed)
-    total = _fill(transport)
+    transport, peer = socket_pair(closed)
+    total = fill(transport)
     transport.close()
     transport.close()  # idempotent
-    got = run(loop, loop.run_in_executor(None, _drain, peer))
+    got = run(loop, loop.run_in_executor(None, drain, peer))
     assert got == total
     assert run(loop, closed.lost) is None
     assert closed.events[-1] == "lost"
     peer.close()
 
 
-def test_eof_true_keeps_half_open(loop):
+def test_eof_true_keeps_half_open(loop, socket_pair):
     proto = Recorder(loop, eof_result=True)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     peer.sendall(b"ping")
     peer.shutdown(socket.SHUT_WR)
 
@@ -193,25 +97,25 @@ def test_eof_true_keeps_half_open(loop):
     with pytest.raises(RuntimeError):
         transport.write(b"more")
     peer.settimeout(TIMEOUT)
-    assert _drain(peer) == 4
+    assert drain(peer) == 4
     transport.close()
     run(loop, proto.lost)
     assert proto.events == ["made", "data", "eof", "lost"]
     peer.close()
 
 
-def test_eof_false_closes(loop):
+def test_eof_false_closes(loop, socket_pair):
     proto = Recorder(loop, eof_result=False)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     peer.shutdown(socket.SHUT_WR)
     assert run(loop, proto.lost) is None
     assert proto.events == ["made", "eof", "lost"]
     peer.close()
 
 
-def test_pause_reading_is_idempotent_and_holds_data(loop):
+def test_pause_reading_is_idempotent_and_holds_data(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     transport.pause_reading()
     transport.pause_reading()
     assert not transport.is_reading()
@@ -263,9 +167,9 @@ class BufRecorder(asyncio.BufferedProtocol):
         self.lost.set_result(exc)
 
 
-def test_buffered_protocol_small_buffer(loop):
+def test_buffered_protocol_small_buffer(loop, socket_pair):
     proto = BufRecorder(loop, 3)
-    _, peer = _pair(loop, proto)
+    _, peer = socket_pair(proto)
     peer.sendall(b"0123456789")
     peer.shutdown(socket.SHUT_WR)
     assert run(loop, proto.lost) is None
@@ -276,7 +180,7 @@ def test_buffered_protocol_small_buffer(loop):
     peer.close()
 
 
-def test_buffered_protocol_empty_buffer_is_an_error(loop):
+def test_buffered_protocol_empty_buffer_is_an_error(loop, socket_pair):
     class Empty(BufRecorder):
         def get_buffer(self, sizehint):
             return bytearray()
@@ -284,7 +188,7 @@ def test_buffered_protocol_empty_buffer_is_an_error(loop):
     calls = []
     loop.set_exception_handler(lambda lp, ctx: calls.append(ctx))
     proto = Empty(loop, 0)
-    _, peer = _pair(loop, proto)
+    _, peer = socket_pair(proto)
     peer.sendall(b"x")
     exc = run(loop, proto.lost)
     assert isinstance(exc, RuntimeError)
@@ -292,9 +196,9 @@ def test_buffered_protocol_empty_buffer_is_an_error(loop):
     peer.close()
 
 
-def test_set_protocol_switches_delivery(loop):
+def test_set_protocol_switches_delivery(loop, socket_pair):
     first = Recorder(loop)
-    transport, peer = _pair(loop, first)
+    transport, peer = socket_pair(first)
     second = Recorder(loop)
     transport.set_protocol(second)
     assert transport.get_protocol() is second
@@ -327,9 +231,9 @@ def test_extra_info_and_nodelay(loop):
     listener.close()
 
 
-def test_write_type_checks(loop):
+def test_write_type_checks(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     with pytest.raises(TypeError):
         transport.write("text")
     transport.write(b"")

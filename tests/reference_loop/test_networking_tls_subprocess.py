@@ -12,12 +12,15 @@ import socket
 import ssl
 import sys
 import threading
+from typing import Any, Callable, Iterator, List, Tuple
 
 import pytest
 
-from .test_networking_streams import TIMEOUT, Recorder, loop_fixture, run  # noqa: F401
+from .support import TIMEOUT, Recorder, run
 
 trustme = pytest.importorskip("trustme")
+
+Address = Tuple[str, int]
 
 
 @pytest.fixture(scope="module")
@@ -31,32 +34,72 @@ def contexts():
     return server, client
 
 
-def test_tls_round_trip_with_thread_peer(loop, contexts):
-    server_ctx, client_ctx = contexts
-    listener = socket.socket()
-    listener.settimeout(TIMEOUT)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
+class ThreadPeer:
+    """A listening socket on 127.0.0.1 whose first connection ``serve(conn)`` gets.
 
-    def peer():
-        conn, _ = listener.accept()
-        with server_ctx.wrap_socket(conn, server_side=True) as tls:
-            tls.sendall(tls.recv(100).upper())
+    ``serve`` runs in a thread of its own, as a blocking peer the loop under
+    test cannot help along.
+    """
 
-    thread = threading.Thread(target=peer)
-    thread.start()
-    proto = Recorder(loop)
+    def __init__(self, serve: Callable[[socket.socket], Any]) -> None:
+        self.listener = socket.socket()
+        self.listener.settimeout(TIMEOUT)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen()
+        self.address: Address = self.listener.getsockname()
+        self.thread = threading.Thread(target=self._accept_and_serve, args=(serve,))
+        self.thread.start()
+
+    def _accept_and_serve(self, serve: Callable[[socket.socket], Any]) -> None:
+        conn, _ = self.listener.accept()
+        serve(conn)
+
+    def join(self) -> None:
+        """Wait for ``serve`` to return, then stop listening."""
+        self.thread.join()
+        self.listener.close()
+
+
+@pytest.fixture
+def thread_peer() -> Iterator[Callable[[Callable[[socket.socket], Any]], ThreadPeer]]:
+    """``thread_peer(serve)``: a new ``ThreadPeer``, joined after the test."""
+    peers: List[ThreadPeer] = []
+
+    def start(serve: Callable[[socket.socket], Any]) -> ThreadPeer:
+        peers.append(ThreadPeer(serve))
+        return peers[-1]
+
+    yield start
+    for peer in peers:
+        peer.join()
+
+
+def connect_tls(loop, address: Address, client_ctx, protocol, **kwargs) -> Any:
+    """create_connection() over TLS to ``address``; return the transport."""
     transport, _ = run(
         loop,
         loop.create_connection(
-            lambda: proto, *listener.getsockname(), ssl=client_ctx, server_hostname="localhost"
+            lambda: protocol, *address, ssl=client_ctx, server_hostname="localhost", **kwargs
         ),
     )
+    return transport
+
+
+def test_tls_round_trip_with_thread_peer(loop, contexts, thread_peer):
+    server_ctx, client_ctx = contexts
+
+    def peer(conn):
+        with server_ctx.wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(tls.recv(100).upper())
+
+    address = thread_peer(peer).address
+    proto = Recorder(loop)
+    transport = connect_tls(loop, address, client_ctx, proto)
     assert transport.get_extra_info("sslcontext") is client_ctx
     assert isinstance(transport.get_extra_info("ssl_object"), ssl.SSLObject)
     assert transport.get_extra_info("peercert")["subjectAltName"]
     assert len(transport.get_extra_info("cipher")) == 3
-    assert transport.get_extra_info("peername") == listener.getsockname()
+    assert transport.get_extra_info("peername") == address
     assert not transport.can_write_eof()
     with pytest.raises(NotImplementedError):
         transport.write_eof()
@@ -64,61 +107,46 @@ def test_tls_round_trip_with_thread_peer(loop, contexts):
     run(loop, proto.lost)
     assert proto.data == b"HELLO"
     assert proto.events[0] == "made" and proto.events[-1] == "lost"
-    thread.join()
-    listener.close()
 
 
-def test_tls_handshake_failure_never_reaches_protocol(loop, contexts):
+def test_tls_handshake_failure_never_reaches_protocol(loop, contexts, thread_peer):
     _, client_ctx = contexts
-    listener = socket.socket()
-    listener.settimeout(TIMEOUT)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
 
-    def peer():
-        conn, _ = listener.accept()
+    def peer(conn):
         conn.recv(4096)
         conn.sendall(b"this is not TLS\r\n" * 10)
         conn.close()
 
-    thread = threading.Thread(target=peer)
-    thread.start()
-    made = []
+    address = thread_peer(peer).address
+    protocols = []
+
+    def factory():
+        protocols.append(Recorder(loop))
+        return protocols[-1]
+
     with pytest.raises((ssl.SSLError, ConnectionError)):
         run(
             loop,
-            loop.create_connection(
-                lambda: made.append(1) or Recorder(loop),
-                *listener.getsockname(),
-                ssl=client_ctx,
-                server_hostname="localhost",
-            ),
+            loop.create_connection(factory, *address, ssl=client_ctx, server_hostname="localhost"),
         )
-    assert len(made) == 1  # the protocol exists, but it was never connected
-    thread.join()
-    listener.close()
+    # The protocol was made, but it never heard of the connection.
+    assert len(protocols) == 1 and protocols[0].events == []
 
 
-def test_tls_handshake_timeout(loop, contexts):
+def test_tls_handshake_timeout(loop, contexts, thread_peer):
     _, client_ctx = contexts
-    listener = socket.socket()
-    listener.settimeout(TIMEOUT)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
+
+    def silent_peer(conn):
+        with conn:
+            try:
+                conn.recv(4096)  # the hello; then nothing until the client gives up
+                conn.recv(4096)
+            except OSError:
+                pass
+
+    address = thread_peer(silent_peer).address
     with pytest.raises(ConnectionAbortedError):
-        run(
-            loop,
-            loop.create_connection(
-                asyncio.Protocol,
-                *listener.getsockname(),
-                ssl=client_ctx,
-                server_hostname="localhost",
-                ssl_handshake_timeout=0.1,
-            ),
-        )
-    conn, _ = listener.accept()
-    conn.close()
-    listener.close()
+        connect_tls(loop, address, client_ctx, asyncio.Protocol(), ssl_handshake_timeout=0.1)
 
 
 def test_tls_argument_errors(loop, contexts):
@@ -176,6 +204,106 @@ def test_tls_server_and_sendfile_fallback(loop, contexts, tmp_path):
     assert run(loop, results[0]) == len(data)
     server.close()
     run(loop, server.wait_closed())
+
+
+def test_tls_buffered_protocol_pause_holds_eof_behind_data(loop, contexts, thread_peer):
+    server_ctx, client_ctx = contexts
+
+    def peer(conn):
+        tls = server_ctx.wrap_socket(conn, server_side=True)
+        tls.sendall(bytes(range(100)))
+        tls.close()  # no close_notify: a plain TCP FIN after the data
+
+    class Slow(asyncio.BufferedProtocol):
+        def __init__(self):
+            self.buf = bytearray(7)
+            self.data = bytearray()
+            self.events = []
+            self.lost = loop.create_future()
+
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def get_buffer(self, sizehint):
+            assert "eof" not in self.events
+            return self.buf
+
+        def buffer_updated(self, nbytes):
+            assert self.transport.is_reading()
+            self.data += self.buf[:nbytes]
+            self.transport.pause_reading()
+            loop.call_later(0.005, self.transport.resume_reading)
+
+        def eof_received(self):
+            self.events.append("eof")
+
+        def connection_lost(self, exc):
+            self.events.append("lost")
+            self.lost.set_result(exc)
+
+    proto = Slow()
+    connect_tls(loop, thread_peer(peer).address, client_ctx, proto)
+    run(loop, proto.lost)
+    assert bytes(proto.data) == bytes(range(100))
+    assert proto.events == ["eof", "lost"]
+
+
+def test_tls_close_waits_for_peer_close_notify(loop, contexts, thread_peer):
+    server_ctx, client_ctx = contexts
+    received = []
+
+    def peer(conn):
+        tls = server_ctx.wrap_socket(conn, server_side=True)
+        total = 0
+        while True:
+            chunk = tls.recv(1 << 16)
+            if not chunk:
+                break
+            total += len(chunk)
+        received.append(total)
+        tls.unwrap().close()
+
+    peer_thread = thread_peer(peer)
+    proto = Recorder(loop)
+    transport = connect_tls(loop, peer_thread.address, client_ctx, proto)
+    transport.write(b"q" * 3_000_000)
+    transport.close()
+    assert transport.is_closing()
+    assert run(loop, proto.lost) is None
+    assert proto.events[0] == "made" and proto.events[-1] == "lost"
+    assert "eof" not in proto.events and "data" not in proto.events
+    peer_thread.join()
+    assert received == [3_000_000]
+
+
+def test_start_tls_keeps_the_applications_pause(loop, contexts, thread_peer):
+    server_ctx, client_ctx = contexts
+
+    def peer(conn):
+        with server_ctx.wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(b"after upgrade")
+            tls.recv(10)
+
+    proto = Recorder(loop)
+    plain, _ = run(loop, loop.create_connection(lambda: proto, *thread_peer(peer).address))
+    plain.pause_reading()
+    secure = run(loop, loop.start_tls(plain, proto, client_ctx, server_hostname="localhost"))
+    assert secure is not plain
+    assert proto.events == ["made"]  # no second connection_made
+    assert not secure.is_reading()
+    run(loop, asyncio.sleep(0.05))
+    assert proto.data == b""
+    secure.resume_reading()
+
+    async def until_data():
+        while len(proto.data) < 13:
+            await asyncio.sleep(0.005)
+
+    run(loop, until_data())
+    assert proto.data == b"after upgrade"
+    secure.write(b"bye")
+    secure.close()
+    run(loop, proto.lost)
 
 
 # -- subprocess --------------------------------------------------------------------
@@ -263,138 +391,3 @@ def test_subprocess_close_kills_and_stderr_stdout(loop):
 def test_subprocess_exec_forbidden_arguments(loop, kwargs):
     with pytest.raises(ValueError):
         run(loop, loop.subprocess_exec(asyncio.SubprocessProtocol, sys.executable, **kwargs))
-
-
-def test_tls_buffered_protocol_pause_holds_eof_behind_data(loop, contexts):
-    server_ctx, client_ctx = contexts
-    listener = socket.socket()
-    listener.settimeout(TIMEOUT)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-
-    def peer():
-        conn, _ = listener.accept()
-        tls = server_ctx.wrap_socket(conn, server_side=True)
-        tls.sendall(bytes(range(100)))
-        tls.close()  # no close_notify: a plain TCP FIN after the data
-
-    class Slow(asyncio.BufferedProtocol):
-        def __init__(self):
-            self.buf = bytearray(7)
-            self.data = bytearray()
-            self.events = []
-            self.lost = loop.create_future()
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def get_buffer(self, sizehint):
-            assert "eof" not in self.events
-            return self.buf
-
-        def buffer_updated(self, nbytes):
-            assert self.transport.is_reading()
-            self.data += self.buf[:nbytes]
-            self.transport.pause_reading()
-            loop.call_later(0.005, self.transport.resume_reading)
-
-        def eof_received(self):
-            self.events.append("eof")
-
-        def connection_lost(self, exc):
-            self.events.append("lost")
-            self.lost.set_result(exc)
-
-    thread = threading.Thread(target=peer)
-    thread.start()
-    proto = Slow()
-    run(
-        loop,
-        loop.create_connection(
-            lambda: proto, *listener.getsockname(), ssl=client_ctx, server_hostname="localhost"
-        ),
-    )
-    run(loop, proto.lost)
-    assert bytes(proto.data) == bytes(range(100))
-    assert proto.events == ["eof", "lost"]
-    thread.join()
-    listener.close()
-
-
-def test_tls_close_waits_for_peer_close_notify(loop, contexts):
-    server_ctx, client_ctx = contexts
-    listener = socket.socket()
-    listener.settimeout(TIMEOUT)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    received = []
-
-    def peer():
-        conn, _ = listener.accept()
-        tls = server_ctx.wrap_socket(conn, server_side=True)
-        total = 0
-        while True:
-            chunk = tls.recv(1 << 16)
-            if not chunk:
-                break
-            total += len(chunk)
-        received.append(total)
-        tls.unwrap().close()
-
-    thread = threading.Thread(target=peer)
-    thread.start()
-    proto = Recorder(loop)
-    transport, _ = run(
-        loop,
-        loop.create_connection(
-            lambda: proto, *listener.getsockname(), ssl=client_ctx, server_hostname="localhost"
-        ),
-    )
-    transport.write(b"q" * 3_000_000)
-    transport.close()
-    assert transport.is_closing()
-    assert run(loop, proto.lost) is None
-    thread.join()
-    assert received == [3_000_000]
-    assert proto.events[0] == "made" and proto.events[-1] == "lost"
-    assert "eof" not in proto.events and "data" not in proto.events
-    listener.close()
-
-
-def test_start_tls_keeps_the_applications_pause(loop, contexts):
-    server_ctx, client_ctx = contexts
-    listener = socket.socket()
-    listener.settimeout(TIMEOUT)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-
-    def peer():
-        conn, _ = listener.accept()
-        with server_ctx.wrap_socket(conn, server_side=True) as tls:
-            tls.sendall(b"after upgrade")
-            tls.recv(10)
-
-    thread = threading.Thread(target=peer)
-    thread.start()
-    proto = Recorder(loop)
-    plain, _ = run(loop, loop.create_connection(lambda: proto, *listener.getsockname()))
-    plain.pause_reading()
-    secure = run(loop, loop.start_tls(plain, proto, client_ctx, server_hostname="localhost"))
-    assert secure is not plain
-    assert proto.events == ["made"]  # no second connection_made
-    assert not secure.is_reading()
-    run(loop, asyncio.sleep(0.05))
-    assert proto.data == b""
-    secure.resume_reading()
-
-    async def until_data():
-        while len(proto.data) < 13:
-            await asyncio.sleep(0.005)
-
-    run(loop, until_data())
-    assert proto.data == b"after upgrade"
-    secure.write(b"bye")
-    secure.close()
-    run(loop, proto.lost)
-    thread.join()
-    listener.close()

@@ -4,7 +4,8 @@
 otherwise queues immutable chunks that writable events hand to ``sendmsg()``.
 These tests pin what that must never change: every byte arrives once and in
 order, a caller may reuse a mutable buffer as soon as write() returns, and the
-buffer size counts bytes, whatever the shape of the bytes-like objects.
+buffer size counts bytes, whatever the shape of the bytes-like objects. The
+``socket_pair`` fixture closes each transport and peer after the test.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import asyncio
 
 from reference_loop.transports import socket_stream
 
-from .test_networking_streams import Recorder, _drain, _fill, _pair, loop_fixture, run  # noqa: F401
+from .support import Recorder, fill, run
 
 
 def _collect(loop, peer, expected):
@@ -31,11 +32,11 @@ def _drain_exactly(peer, expected):
     return bytes(got)
 
 
-def test_many_small_writes_arrive_in_order(loop):
+def test_many_small_writes_arrive_in_order(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     transport.set_write_buffer_limits(high=1 << 30)
-    head = _fill(transport)
+    head = fill(transport)
     pieces = [b"%06d," % i for i in range(3 * socket_stream._MAX_CHUNKS_PER_SEND)]
     for piece in pieces:
         transport.write(piece)
@@ -43,15 +44,12 @@ def test_many_small_writes_arrive_in_order(loop):
     got = _collect(loop, peer, head + sum(map(len, pieces)))
     assert got[:head] == b"x" * head
     assert got[head:] == b"".join(pieces)
-    transport.close()
-    run(loop, proto.lost)
-    peer.close()
 
 
-def test_mutable_data_may_be_reused_after_write(loop):
+def test_mutable_data_may_be_reused_after_write(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
-    head = _fill(transport)  # so the next writes are queued, not sent
+    transport, peer = socket_pair(proto)
+    head = fill(transport)  # so the next writes are queued, not sent
     reused = bytearray(b"first")
     transport.write(reused)
     reused[:] = b"XXXXX"
@@ -60,15 +58,12 @@ def test_mutable_data_may_be_reused_after_write(loop):
     view_source[:] = b"YYYYYY"
     got = _collect(loop, peer, head + 11)
     assert got[head:] == b"firstsecond"
-    transport.abort()
-    run(loop, proto.lost)
-    peer.close()
 
 
-def test_sizes_count_bytes_not_items(loop):
+def test_sizes_count_bytes_not_items(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
-    head = _fill(transport)
+    transport, peer = socket_pair(proto)
+    head = fill(transport)
     before = transport.get_write_buffer_size()
     words = array.array("i", range(10))
     view = memoryview(words)  # 10 items of 4 bytes: len() is 10, nbytes 40
@@ -77,14 +72,11 @@ def test_sizes_count_bytes_not_items(loop):
     assert transport.get_write_buffer_size() == before + 2 * view.nbytes
     got = _collect(loop, peer, head + 2 * view.nbytes)
     assert got[head:] == words.tobytes() * 2
-    transport.abort()
-    run(loop, proto.lost)
-    peer.close()
 
 
-def test_partly_sent_write_keeps_its_tail(loop):
+def test_partly_sent_write_keeps_its_tail(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     big = bytes(range(256)) * 4096  # 1 MiB, more than the socket takes at once
     transport.write(big)
     assert 0 < transport.get_write_buffer_size() < len(big)
@@ -97,20 +89,14 @@ def test_partly_sent_write_keeps_its_tail(loop):
 
     assert run(loop, until_flushed()) == big
     assert transport.get_write_buffer_size() == 0
-    transport.close()
-    run(loop, proto.lost)
-    peer.close()
 
 
-def test_partly_sent_mutable_write_is_copied(loop):
+def test_partly_sent_mutable_write_is_copied(loop, socket_pair):
     proto = Recorder(loop)
-    transport, peer = _pair(loop, proto)
+    transport, peer = socket_pair(proto)
     big = bytearray(bytes(range(256)) * 4096)
     expected = bytes(big)
     transport.write(big)
     assert 0 < transport.get_write_buffer_size() < len(big)
     big[:] = b"\0" * len(big)
     assert _collect(loop, peer, len(expected)) == expected
-    transport.close()
-    run(loop, proto.lost)
-    peer.close()
