@@ -64,6 +64,9 @@ SCHEMA = {
                         ]
                     },
                     "reason": {"type": "string", "minLength": 5},
+                    # A regular expression the failure's message must contain:
+                    # a case that fails some other way is not this deviation.
+                    "match": {"type": "string", "minLength": 1},
                     "draft": {"type": "boolean"},
                     "issue": {"type": "string"},
                     "python": {"type": "string"},
@@ -90,6 +93,11 @@ class Entry:
     draft: bool = False
     #: From the stdlib's expectations, applied to a loop built on the stdlib.
     inherited: bool = False
+    #: A regular expression the failure's message must contain, if given.
+    match: Optional[str] = None
+
+    def matches_failure(self, message: str) -> bool:
+        return self.match is None or re.search(self.match, message) is not None
 
     @property
     def pattern(self) -> str:
@@ -173,6 +181,13 @@ def load_expectations(path: Path | str, display: str | None = None) -> Expectati
             error = parse_python_spec(raw["python"])
             if error:
                 raise UsageError(doc.problem(("expectations", i, "python"), error))
+        if "match" in raw:
+            try:
+                re.compile(raw["match"])
+            except re.error as exc:
+                raise UsageError(
+                    doc.problem(("expectations", i, "match"), f"not a regular expression: {exc}")
+                ) from None
         # The first matching entry wins, so a repeat of an unconditional entry's
         # id can never apply: almost always a leftover from an edit, whose
         # reason or outcome the author believes is in force.
@@ -203,6 +218,7 @@ def load_expectations(path: Path | str, display: str | None = None) -> Expectati
                 issue=raw.get("issue"),
                 markers=markers,
                 draft=bool(raw.get("draft")),
+                match=raw.get("match"),
             )
         )
     return ExpectationFile(path=name, loop=doc.data.get("loop"), entries=entries)

@@ -63,8 +63,9 @@ def group_key(result: CaseResult) -> tuple[str, str]:
         return ("crash", f"{result.api}: {normalise(result.message)}")
     if outcome == "error":
         return ("error", normalise(result.message))
-    if result.kind in _CAUSE_KINDS and result.cause:
-        return (result.kind, normalise(result.cause))
+    if result.cause and (result.kind in _CAUSE_KINDS or result.kind == "assertion"):
+        # An assertion with a cause: the case named what it shares with others.
+        return ("exception" if result.kind == "exception" else result.kind, normalise(result.cause))
     return ("clause", result.clause)
 
 

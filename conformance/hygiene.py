@@ -62,6 +62,14 @@ KINDS: tuple[HygieneKind, ...] = (
         _NOTE + "The harness kills and reaps them afterwards, so they cannot outlive the run.",
     ),
     HygieneKind(
+        "teardown",
+        f"{_CLAUSE}/closes-cleanly",
+        "closing the loop after the case failed",
+        _NOTE + "After every case the harness closes the loop (or, for a hosted loop, lets "
+        "the adapter's host close it). close() raising, a loop still running, or a host "
+        "raising once the case is done is reported here, never as the case's failure.",
+    ),
+    HygieneKind(
         "unclosed",
         f"{_CLAUSE}/no-unclosed-objects",
         "ResourceWarning about an object (transport, socket, loop) that was never closed",

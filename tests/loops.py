@@ -67,3 +67,62 @@ def policy_changing_loop() -> asyncio.AbstractEventLoop:
 def not_a_loop() -> object:
     """Returns something that is not an event loop at all."""
     return object()
+
+
+class NoTaskFactoryLoop(asyncio.SelectorEventLoop):
+    """A loop without task factories: both methods raise NotImplementedError."""
+
+    def set_task_factory(self, factory):  # type: ignore[override]
+        raise NotImplementedError
+
+    def get_task_factory(self):  # type: ignore[override]
+        raise NotImplementedError
+
+
+def no_task_factory_loop() -> asyncio.AbstractEventLoop:
+    return NoTaskFactoryLoop()
+
+
+#: Selectors whose close() LeakyCloseLoop disabled: kept so their fds stay open.
+_LEAKED_SELECTORS: list = []
+
+
+class LeakyCloseLoop(asyncio.SelectorEventLoop):
+    """close() leaves the selector's fd (an epoll instance) open."""
+
+    def close(self) -> None:
+        selector = self._selector
+        if selector is not None:
+            _LEAKED_SELECTORS.append(selector)
+            selector.close = lambda: None
+        super().close()
+
+
+def leaky_close_loop() -> asyncio.AbstractEventLoop:
+    return LeakyCloseLoop()
+
+
+#: The one pipe OncePerProcessLoop opens for the whole process.
+_PROCESS_PIPE: list = []
+
+
+class OncePerProcessLoop(asyncio.SelectorEventLoop):
+    """The first loop of a process opens a pipe that lives as long as the process."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not _PROCESS_PIPE:
+            _PROCESS_PIPE.append(os.pipe())
+
+
+def once_per_process_loop() -> asyncio.AbstractEventLoop:
+    return OncePerProcessLoop()
+
+
+def hosted(body) -> None:
+    """An adapter host: runs ``body(loop)`` on a stdlib loop it makes and closes itself."""
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(body(loop))
+    finally:
+        loop.close()

@@ -175,6 +175,25 @@ class CaseContext:
             self.log_records.remove(record)
         return taken
 
+    def logged(self, match: str = "", min_level: str = "DEBUG") -> list:
+        """The "asyncio" log records matching ``match``, claimed (see claim_logs); fails
+        the case when there are none.
+
+        The only effect of the default exception handler that the docs name is
+        its record on the "asyncio" logger; a loop that logs nothing there fails
+        every case that relies on it, for one cause.
+        """
+        taken = self.claim_logs(match, min_level)
+        if not taken:
+            raise CaseFailure(
+                f"nothing matching {match!r} at {min_level} or above was logged on the "
+                "'asyncio' logger",
+                expected=f"a record matching {match!r}",
+                actual="no record",
+                cause="nothing was logged on the 'asyncio' logger",
+            )
+        return taken
+
     def claim_handler_calls(self, match: str = "") -> list:
         """Take exception-handler contexts whose message matches out of the record.
 
@@ -286,6 +305,7 @@ class CaseContext:
             "run_briefly": self.run_briefly,
             "loop_python": self.loop_python,
             "claim_logs": self.claim_logs,
+            "logged": self.logged,
             "claim_handler_calls": self.claim_handler_calls,
             "handler_calls": self.handler_calls,
             "multiplier": self.multiplier,

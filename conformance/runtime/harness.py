@@ -38,7 +38,7 @@ from ..results import Details, RawResult
 from .compile import CASE_FUNCTION, compile_case
 from .context import CaseContext
 from .isolation import Leaks, Snapshot
-from .judge import Judge, level_of, summarize_problems, warning_text
+from .judge import Judge, leaf_exception, level_of, summarize_problems, warning_text
 from .values import CaseFailure, SetupError, plain, resolve_type, short_repr
 
 #: Loops that refused to close; see _Run.teardown.
@@ -122,6 +122,8 @@ class _Run:
         self.raised_at = ""
         self.cleanup_errors: list = []
         self.harness_notes: list[str] = []
+        #: The loop could not be closed cleanly: hygiene, not this case's clause.
+        self.teardown_problem = ""
         self.code = compile_case(
             case["code"],
             case.get("mode", "async"),
@@ -182,8 +184,11 @@ class _Run:
             self.keep_error(exc)
         except BaseException as exc:
             self.keep_error(exc)
-        for _ in range(3):
-            await asyncio.sleep(0)
+        try:
+            for _ in range(3):
+                await asyncio.sleep(0)
+        except BaseException as exc:  # the host cancelled us, say: the case is still judged
+            self.harness_notes.append(f"settling: the hosted loop raised {_name(exc)}")
 
     def keep_error(self, exc: BaseException) -> None:
         """Keep the exception but not its frames.
@@ -194,7 +199,7 @@ class _Run:
         """
         self.error = exc
         self.error_tb = format_exc(exc)
-        self.raised_at = _raised_at(exc, self.case.get("file", "<case>"))
+        self.raised_at = _raised_at(leaf_exception(exc), self.case.get("file", "<case>"))
         seen = set()
         while exc is not None and id(exc) not in seen:
             seen.add(id(exc))
@@ -255,14 +260,17 @@ class _Run:
             gc.collect()
             return
         if loop.is_running():
-            self.harness_notes.append("teardown: the loop was still running after the case")
+            self.teardown_problem = "the loop was still running after the case"
             _UNCLOSABLE.append(loop)
             return
         for label, step in self._teardown_steps(loop):
             try:
                 step()
             except BaseException as exc:
-                self.harness_notes.append(f"teardown: {label} raised {_name(exc)}")
+                if label == "loop.close()":
+                    self.teardown_problem = f"{label} raised {_name(exc)}"
+                else:  # undoing what the case did, on the case's behalf
+                    self.harness_notes.append(f"teardown: {label} raised {_name(exc)}")
         if not loop.is_closed():
             # Keep it alive for good: if it were collected later, its __del__
             # could close fds that by then belong to another case's loop.
@@ -295,6 +303,8 @@ class _Run:
         result = RawResult("pass", observed=observed, harness=list(self.harness_notes))
         if unclosed:
             result.hygiene["unclosed"] = warning_text(unclosed)
+        if self.teardown_problem:
+            result.hygiene["teardown"] = self.teardown_problem
         if not judge.problems:
             return result
         message = summarize_problems(judge.problems)
@@ -305,7 +315,10 @@ class _Run:
         first = judge.problems[0]
         result.outcome = "fail"
         result.message = message
-        result.kind, result.cause = first.kind, first.cause
+        # Group by the loop's own exception when there is one: the protocol left
+        # open or the peer that gave up are usually its consequences.
+        cause = next((p for p in judge.problems if p.kind == "exception"), first)
+        result.kind, result.cause = cause.kind, cause.cause
         if first.expected or first.actual or first.traceback:
             result.details = Details(first.expected, first.actual, first.traceback)
         return result
@@ -331,6 +344,10 @@ def _raised_at(exc: BaseException, case_file: str) -> str:
             where = f"{module}.{code.co_name}"
         tb = tb.tb_next
     return where
+
+
+def _leaf_name(exc: BaseException) -> str:
+    return _name(leaf_exception(exc))
 
 
 def _name(exc: BaseException) -> str:
@@ -464,10 +481,13 @@ def _run_hosted(run: _Run, settings: HarnessSettings) -> CaseContext:
         ctx.log_records = _current_log_records()
         box["ctx"] = ctx
         run.install(loop, ctx)
-        await run.execute_hosted(ctx)
-        ctx.protocols.finish()
-        run.cleanup_errors = ctx.cleanup()
-        box["done"] = True
+        try:
+            await run.execute_hosted(ctx)
+        finally:
+            # Whatever the host does to the body from here on, the case ran and is judged.
+            box["done"] = True
+            ctx.protocols.finish()
+            run.cleanup_errors = ctx.cleanup()
 
     assert settings.host is not None
     try:
@@ -479,11 +499,11 @@ def _run_hosted(run: _Run, settings: HarnessSettings) -> CaseContext:
             raise _FactoryFailed(
                 RawResult(
                     "error",
-                    f"the adapter's host raised {_name(exc)}",
+                    f"the adapter's host raised {_leaf_name(exc)}",
                     Details(traceback=format_exc(exc)),
                 )
             ) from None
-        run.harness_notes.append(f"teardown: the adapter's host raised {_name(exc)}")
+        run.teardown_problem = f"the adapter's host raised {_leaf_name(exc)} after the case"
     if "ctx" not in box:
         raise _FactoryFailed(RawResult("error", "the adapter's host never ran the case"))
     gc.collect()

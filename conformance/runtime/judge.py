@@ -94,7 +94,7 @@ class Judge:
         """``raised_at``: where the loop's own code raised ``error`` (empty when the case did)."""
         raises = self.expect.get("raises")
         if isinstance(error, CaseFailure):
-            self.add(str(error), error.expected, error.actual, error_tb)
+            self.add(str(error), error.expected, error.actual, error_tb, cause=error.cause)
             return
         cause = _exception_cause(error, raised_at) if error is not None else ""
         if raises is not None:
@@ -211,11 +211,17 @@ class Judge:
                 None,
             )
             if match is None:
+                logger = want.get("logger", "asyncio")
+                seen = [r for r in logs if r.name == logger]
                 self.add(
                     f"expected a log record {want}, saw "
                     f"{[(r.levelname, r.getMessage()[:100]) for r in logs] or 'none'}",
                     str(want),
                     short_repr([r.getMessage() for r in logs]),
+                    # Nothing at all on the logger is one cause however many clauses
+                    # it shows in (a loop that prints instead of logging, say).
+                    kind="log" if not seen else "assertion",
+                    cause=f"nothing was logged on the {logger!r} logger" if not seen else "",
                 )
             else:
                 remaining.remove(match)
@@ -266,7 +272,15 @@ class Judge:
         return [w for w in remaining if issubclass(w.category, UNCLOSED_WARNINGS)]
 
 
+def leaf_exception(error: BaseException) -> BaseException:
+    """An exception group's innermost first exception: where the cause is."""
+    while isinstance(getattr(error, "exceptions", None), (list, tuple)) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
 def _exception_cause(error: BaseException, raised_at: str) -> str:
+    error = leaf_exception(error)
     text = f"{type(error).__name__}: {error}"
     return f"{text} (raised in {raised_at})" if raised_at else text
 

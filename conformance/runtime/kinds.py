@@ -30,12 +30,17 @@ class TransportKinds:
         self.ctx = ctx
 
     async def open_kind(
-        self, kind: str, protocol_factory: Callable[[], Any], script: Callable = hold
+        self,
+        kind: str,
+        protocol_factory: Callable[[], Any],
+        script: Callable = hold,
+        **peer_options: Any,
     ) -> tuple:
         """``(transport, protocol, peer)`` for a stream kind; the peer runs ``script``.
 
         Kinds: tcp4, tcp6, unix, tls-client (the loop is the TLS client), and
-        tls-server (the loop serves TLS to a peer client).
+        tls-server (the loop serves TLS to a peer client). ``peer_options`` go
+        to the peer (``handshake_failed``, see Peers.listen).
         """
         ctx = self.ctx
         loop, peers, tls = ctx.loop, ctx.peers, ctx.tls
@@ -47,7 +52,7 @@ class TransportKinds:
                 return made[-1]
 
             server = await loop.create_server(factory, "127.0.0.1", 0, ssl=tls.server_context())
-            peer = peers.connect(server.sockets[0].getsockname(), script, tls=True)
+            peer = peers.connect(server.sockets[0].getsockname(), script, tls=True, **peer_options)
             await ctx.wait_until(
                 lambda: made and made[0].__dict__.get("transport"), what="the TLS connection"
             )
@@ -56,7 +61,7 @@ class TransportKinds:
         if kind not in STREAM_KINDS:
             raise ValueError(f"unknown stream kind {kind!r}; kinds: {', '.join(STREAM_KINDS)}")
         family = {"tcp6": socket.AF_INET6, "unix": socket.AF_UNIX}.get(kind, socket.AF_INET)
-        peer = peers.listen(script, family=family, tls=kind == "tls-client")
+        peer = peers.listen(script, family=family, tls=kind == "tls-client", **peer_options)
         extra: dict = {}
         if kind == "tls-client":
             extra = {"ssl": tls.client_context(), "server_hostname": "localhost"}
@@ -98,7 +103,10 @@ class TransportKinds:
                 conn.close()
                 return -1
 
-        transport, protocol, peer = await self.open_kind(kind, protocol_factory, script)
+        # -1, as for a reset: an abort() may drop the loop's last handshake message.
+        transport, protocol, peer = await self.open_kind(
+            kind, protocol_factory, script, handshake_failed=-1
+        )
         return transport, protocol, gate, peer
 
     @staticmethod

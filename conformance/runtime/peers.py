@@ -113,6 +113,9 @@ def hold(conn: PeerConn) -> bytes:
     return collect(conn)
 
 
+#: ``handshake_failed`` default: a failed TLS handshake fails the peer.
+_RAISE = object()
+
 #: Seconds (scaled) a peer may still run once every transport of its case has
 #: called connection_lost(): by then it has all the data and its EOF.
 EOF_GRACE = 3.0
@@ -241,11 +244,15 @@ class Peers:
         connections: int = 1,
         tls: bool = False,
         path: Optional[str] = None,
+        handshake_failed: Any = _RAISE,
     ) -> Peer:
         """A server peer on loopback (port 0, or a Unix path) running ``script`` per connection.
 
         ``peer.address`` is what to connect to; ``peer.result`` is the list of
-        script results, one per connection, in accept order.
+        script results, one per connection, in accept order. With
+        ``handshake_failed``, a TLS handshake the loop broke off (an abort()
+        may drop its last handshake message, as it drops any buffered data) is
+        that connection's result instead of the peer's failure.
         """
         peer = self._peer("server")
         listener = socket.socket(family, socket.SOCK_STREAM)
@@ -272,7 +279,13 @@ class Peers:
                 # without this a TLS handshake the loop never answers would
                 # block the peer past its case, into later ones.
                 raw.settimeout(self.timeout)
-                wrapped = self._wrap_server(raw, tls)
+                try:
+                    wrapped = self._wrap_server(raw, tls)
+                except OSError:
+                    if handshake_failed is _RAISE:
+                        raise
+                    results.append(handshake_failed)
+                    continue
                 if wrapped is not raw:  # wrapping detaches raw: close the wrapper
                     peer.sockets.append(wrapped)
                 conn = PeerConn(wrapped, self.timeout)
@@ -289,8 +302,12 @@ class Peers:
         *,
         family: int = socket.AF_INET,
         tls: bool = False,
+        handshake_failed: Any = _RAISE,
     ) -> Peer:
-        """A client peer that connects to ``address`` (the loop's server) and runs ``script``."""
+        """A client peer that connects to ``address`` (the loop's server) and runs ``script``.
+
+        ``handshake_failed``: as for :meth:`listen`.
+        """
         peer = self._peer("client")
         sock = socket.socket(family, socket.SOCK_STREAM)
         peer.sockets.append(sock)
@@ -299,7 +316,12 @@ class Peers:
         def run() -> Any:
             sock.settimeout(self.timeout)
             sock.connect(address)
-            wrapped = self._wrap_client(sock, tls)
+            try:
+                wrapped = self._wrap_client(sock, tls)
+            except OSError:
+                if handshake_failed is _RAISE:
+                    raise
+                return handshake_failed
             if wrapped is not sock:  # wrapping detaches sock: close the wrapper
                 peer.sockets.append(wrapped)
             return script(PeerConn(wrapped, self.timeout))

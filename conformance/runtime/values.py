@@ -23,12 +23,18 @@ EXCEPTION_NAMESPACES = {
 
 
 class CaseFailure(AssertionError):
-    """The loop did not do what the clause says. Carries expected and actual."""
+    """The loop did not do what the clause says. Carries expected and actual.
 
-    def __init__(self, message: str, expected: str = "", actual: str = "") -> None:
+    ``cause``, when given, names the loop's failing in words shared by every
+    case it can show in, so that findings group those cases across clauses
+    (otherwise a failed check groups by its clause).
+    """
+
+    def __init__(self, message: str, expected: str = "", actual: str = "", cause: str = "") -> None:
         super().__init__(message)
         self.expected = expected
         self.actual = actual
+        self.cause = cause
 
 
 class SetupError(Exception):
