@@ -77,7 +77,7 @@ class Progress:
 
     def end(self) -> None:
         if not self.quiet:
-            self.stream.write("\n")
+            self.stream.write(f"  [{self.status(time.monotonic())}]\n")
 
     def note(self, text: str) -> None:
         if not self.quiet:

@@ -248,6 +248,8 @@ def run_loop(
         reason = skip_reason(case, adapter)
         if reason:
             results[case.id] = skipped(case, reason, adapter.name)
+            if progress:
+                progress(results[case.id])
         else:
             to_run.append(case)
     by_id = {case.id: case for case in to_run}
