@@ -169,6 +169,8 @@ class CaseResult:
     #: See RawResult.kind and RawResult.cause.
     kind: str = ""
     cause: str = ""
+    #: The case's position in the spec order (merging shards puts cases back by it).
+    order: int = 0
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -184,6 +186,7 @@ class CaseResult:
         for name in ("id", "api", "section", "clause", "level", "quote", "file"):
             values[name] = str(values.get(name) or "")
         values["line"] = int(values.get("line") or 0)
+        values["order"] = int(values.get("order") or 0)
         values["details"] = Details.from_json(data.get("details"))
         for name in ("hygiene",):
             values[name] = dict(values.get(name) or {})
@@ -235,6 +238,20 @@ def summarize(
     gated = list(cases) + (list(hygiene) if hygiene_gate else [])
     summary["gate"] = "fail" if any(c.outcome in failing for c in gated) else "pass"
     return summary
+
+
+def harness_notes(results: list[CaseResult]) -> list[dict]:
+    """What the harness itself could not do on this loop, once per note, with a count.
+
+    These are never a case's failure (an optional method the teardown wanted,
+    a leak confirmation that did not finish), but a user should see them.
+    """
+    notes: dict[str, dict] = {}
+    for result in results:
+        for note in result.harness:
+            entry = notes.setdefault(note, {"note": note, "count": 0, "first": result.id})
+            entry["count"] += 1
+    return sorted(notes.values(), key=lambda n: -n["count"])
 
 
 def document(env: dict, runs: list[dict]) -> dict:

@@ -31,7 +31,15 @@ from .expectations import ExpectationFile, Matcher, load_expectations
 from .findings import group_findings
 from .pool import CaseDone, LateHygiene, Task, WorkerPool
 from .probe import ProbeReport, probe
-from .results import FAILING, CaseResult, RawResult, document, environment, summarize
+from .results import (
+    FAILING,
+    CaseResult,
+    RawResult,
+    document,
+    environment,
+    harness_notes,
+    summarize,
+)
 from .spec.model import Case, Suite
 from .verdict import skip_reason, skipped, verdict
 from .worker import THREAD_GRACE
@@ -56,6 +64,8 @@ class RunOptions:
     stdlib_baseline: bool = True
     #: auto, yes or no: see inherits_stdlib().
     stdlib_expectations: str = "auto"
+    #: (K, N): run only the K-th of N shards of the selected cases (1-based).
+    shard: Optional[tuple[int, int]] = None
     argv: list[str] = field(default_factory=list)
 
     @property
@@ -114,12 +124,26 @@ class RunPlan:
         loops = [LoopPlan(a, bundled_expectations(a, options) + given) for a in adapters]
         return cls(
             suite=suite,
-            cases=suite.select(options.select, options.sections),
+            cases=shard_of(suite.select(options.select, options.sections), options.shard),
             loops=loops,
             known_ids=known_ids(suite),
             options=options,
             warnings=warnings,
         )
+
+
+def shard_of(cases: list[Case], shard: Optional[tuple[int, int]]) -> list[Case]:
+    """The K-th of N shards: every N-th case of the selection, in spec order.
+
+    Dealing cases out in turn spreads slow sections over every shard, and for
+    a given spec set and selection the split is the same on every machine, so
+    shards run anywhere merge back into the whole run (``asyncio-conformance
+    merge``).
+    """
+    if shard is None:
+        return cases
+    index, count = shard
+    return [case for i, case in enumerate(cases) if i % count == index - 1]
 
 
 def known_ids(suite: Suite) -> set[str]:
@@ -320,20 +344,6 @@ def missing_features(cases: list[Case], results: dict[str, CaseResult]) -> dict[
     return counts
 
 
-def harness_notes(results: list[CaseResult]) -> list[dict]:
-    """What the harness itself could not do on this loop, once per note, with a count.
-
-    These are never a case's failure (an optional method the teardown wanted,
-    a leak confirmation that did not finish), but a user should see them.
-    """
-    notes: dict[str, dict] = {}
-    for result in results:
-        for note in result.harness:
-            entry = notes.setdefault(note, {"note": note, "count": 0, "first": result.id})
-            entry["count"] += 1
-    return sorted(notes.values(), key=lambda n: -n["count"])
-
-
 def _hygiene_results(results: list[CaseResult], loop: LoopPlan) -> list[CaseResult]:
     raw = hygiene.aggregate(results)
     return [
@@ -402,6 +412,8 @@ def run(
         repeat=options.repeat,
         select=options.select or None,
         hygiene=options.hygiene,
+        allow_xpass=options.allow_xpass,
+        shard=f"{options.shard[0]}/{options.shard[1]}" if options.shard else None,
         executable=sys.executable,
     )
     return document(env, runs)

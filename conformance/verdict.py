@@ -30,6 +30,7 @@ def blank_result(case: Case, loop_name: str) -> CaseResult:
         file=case.file,
         line=case.line,
         resolution=case.resolution,
+        order=case.order,
         repro=f"asyncio-conformance repro '{case.id}' --loop {loop_name}",
     )
 

@@ -12,6 +12,7 @@ from .audit import Audit
 from .base import Command
 from .expectations import ExpectationsCommand
 from .listing import ListLoops, ListSpecs, ValidateSpecs
+from .merge import Merge
 from .repro import Repro
 from .results import Ambiguities, Diff, MatrixCommand, Report
 from .run import Run
@@ -25,6 +26,7 @@ COMMANDS: tuple[type[Command], ...] = (
     Repro,
     Report,
     MatrixCommand,
+    Merge,
     Ambiguities,
     ExpectationsCommand,
     Audit,

@@ -14,6 +14,15 @@ from ..results import CaseResult
 from .base import Command, suite_from
 
 
+def parse_shard(text: Optional[str]) -> Optional[tuple[int, int]]:
+    if text is None:
+        return None
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit()) or not 1 <= int(index) <= int(count):
+        raise UsageError(f"--shard: {text!r} is not K/N with 1 <= K <= N")
+    return int(index), int(count)
+
+
 def default_loops() -> list[str]:
     from ..adapters import available_adapters
 
@@ -128,6 +137,12 @@ class Run(Command):
             metavar="PATH",
             help="a spec file or folder, repeatable (default: the bundled specs)",
         )
+        add(
+            "--shard",
+            metavar="K/N",
+            help="run only the K-th of N shards of the selected cases (merge the results "
+            "with 'asyncio-conformance merge')",
+        )
         add("-q", "--quiet", action="store_true", help="print only the summary and the findings")
 
     def run(self) -> int:
@@ -160,6 +175,7 @@ class Run(Command):
             hygiene=args.hygiene,
             stdlib_baseline=not args.no_stdlib_baseline,
             stdlib_expectations=args.stdlib_expectations,
+            shard=parse_shard(args.shard),
             argv=self.argv,
         )
         plan = RunPlan.build(suite, options)
