@@ -12,7 +12,10 @@ knows of their cause (:attr:`RawResult.kind` and :attr:`RawResult.cause`):
   log or warning groups by its text;
 - a timeout or a crash groups by the API of the case;
 - a failed assertion of the case itself groups by clause: its text carries
-  the case's own values and says nothing shared with other clauses.
+  the case's own values and says nothing shared with other clauses; unless
+  the case named a cause (``CaseFailure(cause=...)``), or only the rows of one
+  transport kind fail (the TLS rows of many clauses, say), which is then the
+  cause.
 
 Every text is normalised first (numbers, addresses, object ids, protocol
 labels), so that the same cause in two cases has the same key.
@@ -151,6 +154,11 @@ def _title(key: tuple[str, str], first: CaseResult) -> str:
         return f"{first.api}: cases time out"
     if kind == "crash":
         return f"the worker process dies ({first.message})"
+    if kind == "rows":
+        return (
+            f"only the {text} rows fail, in tables over transport kinds whose other rows "
+            f"pass: {_first_line(_message(first), 120)}"
+        )
     if kind == "clause":
         # The clause groups these, so its own words (values included) say it best.
         return f"{first.clause}: {_first_line(_message(first))}"
@@ -169,6 +177,7 @@ def group_findings(results: list[CaseResult]) -> list[Finding]:
         if (result.raw_outcome or result.outcome) in FAILING:
             groups.setdefault(group_key(result), []).append((order, result))
     _merge_single_clause_causes(groups)
+    _fold_transport_rows(groups, results)
     findings = []
     for key, members in groups.items():
         cases = [r for _, r in members]
@@ -209,6 +218,48 @@ def group_findings(results: list[CaseResult]) -> list[Finding]:
     for result in results:
         result.finding = by_case.get(result.id)
     return findings
+
+
+#: Row ids that name a transport kind, and the family a finding names.
+_ROW_FAMILIES = {
+    "tls": "TLS",
+    "tls-client": "TLS",
+    "tls-server": "TLS",
+    "unix": "Unix-socket",
+    "tcp6": "IPv6",
+    "read-pipe": "pipe",
+    "write-pipe": "pipe",
+}
+_ROW = re.compile(r"^(?P<base>.*)\[(?P<row>[^\]]+)\]$")
+
+
+def _fold_transport_rows(groups: dict[tuple[str, str], list], results: list[CaseResult]) -> None:
+    """One finding for a transport kind the loop gets wrong everywhere.
+
+    A loop that ignores ``ssl=`` fails the TLS rows of every table over
+    transport kinds, each under its own clause, while the plain rows of the
+    same cases pass. When every failing case of a clause's finding is such a
+    row of one family, and a sibling row of another family passed, the cause
+    is the transport kind, not the clause: those findings become one.
+    """
+    passed_rows: dict[str, set[str]] = {}
+    for result in results:
+        match = _ROW.match(result.id)
+        if match and (result.raw_outcome or result.outcome) == "pass":
+            passed_rows.setdefault(match["base"], set()).add(match["row"])
+    for key in [k for k in groups if k[0] == "clause"]:
+        families = set()
+        for _, result in groups[key]:
+            match = _ROW.match(result.id)
+            family = _ROW_FAMILIES.get(match["row"]) if match else None
+            others = passed_rows.get(match["base"], set()) if match else set()
+            if family is None or not any(_ROW_FAMILIES.get(r) != family for r in others):
+                break
+            families.add(family)
+        else:
+            if len(families) == 1:
+                home = ("rows", families.pop())
+                groups[home] = sorted(groups.get(home, []) + groups.pop(key), key=lambda m: m[0])
 
 
 def _merge_single_clause_causes(groups: dict[tuple[str, str], list]) -> None:

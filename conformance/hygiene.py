@@ -102,12 +102,13 @@ def hygiene_cases() -> list[Case]:
 
 
 def counts_against_the_loop(result: CaseResult) -> bool:
-    """Only a case that passed says something about what the loop leaves behind.
+    """Only a case that passed, its code run to the end, speaks of what the loop leaves.
 
-    A case that failed may have stopped before closing its own transports;
-    what it left open is the case's doing as much as the loop's.
+    A case that failed, or whose code stopped at an exception it did not
+    expect (an impl-defined case records that and passes), may not have
+    closed its own transports; what it left open is its own doing.
     """
-    return (result.raw_outcome or result.outcome) == "pass"
+    return (result.raw_outcome or result.outcome) == "pass" and result.finished
 
 
 def aggregate(results: list[CaseResult], cap: int = 20) -> dict[str, RawResult]:

@@ -112,6 +112,9 @@ class RawResult:
     #: The cause in the loop's own words, for grouping (an exception's type,
     #: message and where it was raised; a protocol violation), before normalising.
     cause: str = ""
+    #: The case's code ran to its end (no exception it did not expect), so it
+    #: closed what it opened: only then do its leftovers count against the loop.
+    finished: bool = True
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -131,6 +134,7 @@ class RawResult:
             harness=list(data.get("harness") or []),
             kind=data.get("kind") or "",
             cause=data.get("cause") or "",
+            finished=bool(data.get("finished", True)),
         )
 
 
@@ -171,6 +175,8 @@ class CaseResult:
     cause: str = ""
     #: The case's position in the spec order (merging shards puts cases back by it).
     order: int = 0
+    #: See RawResult.finished.
+    finished: bool = True
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -187,6 +193,7 @@ class CaseResult:
             values[name] = str(values.get(name) or "")
         values["line"] = int(values.get("line") or 0)
         values["order"] = int(values.get("order") or 0)
+        values["finished"] = bool(values.get("finished", True))
         values["details"] = Details.from_json(data.get("details"))
         for name in ("hygiene",):
             values[name] = dict(values.get(name) or {})

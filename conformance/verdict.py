@@ -68,6 +68,7 @@ def verdict(
     result.observed = chosen.observed
     result.kind = chosen.kind
     result.cause = chosen.cause
+    result.finished = all(a.finished for a in attempts)
     result.duration_s = round(sum(a.duration_s for a in attempts), 6)
     result.attempts = list(outcomes)
     result.flaky = len(set(outcomes)) > 1

@@ -83,7 +83,10 @@ class _Worker:
         # Only a passing case's leftovers count against the loop (conformance/hygiene.py),
         # so only those are worth a second run.
         needs_confirmation = (
-            raw.outcome == "pass" and bool(leaks) and not leaks.signature() <= self.repeating
+            raw.outcome == "pass"
+            and raw.finished
+            and bool(leaks)
+            and not leaks.signature() <= self.repeating
         )
         if not needs_confirmation:
             raw.hygiene.update(_notes(leaks))

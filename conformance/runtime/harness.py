@@ -197,6 +197,7 @@ class _Run:
         was judged, their "never awaited" or "unclosed" warnings would be blamed
         on the next case in the worker.
         """
+        exc = first_failure(exc)
         self.error = exc
         self.error_tb = format_exc(exc)
         self.raised_at = _raised_at(leaf_exception(exc), self.case.get("file", "<case>"))
@@ -301,6 +302,9 @@ class _Run:
                 else short_repr(plain(self.value))
             )
         result = RawResult("pass", observed=observed, harness=list(self.harness_notes))
+        result.finished = self.error is None or (
+            "raises" in self.expect and self._expects(self.error)
+        )
         if unclosed:
             result.hygiene["unclosed"] = warning_text(unclosed)
         if self.teardown_problem:
@@ -344,6 +348,34 @@ def _raised_at(exc: BaseException, case_file: str) -> str:
             where = f"{module}.{code.co_name}"
         tb = tb.tb_next
     return where
+
+
+def first_failure(exc: BaseException) -> BaseException:
+    """The failure that decided the case, when clean-up code raised on top of it.
+
+    A case whose check failed often runs ``finally:`` code that raises again
+    (closing a half-made object, waiting for a peer); Python chains the check's
+    CaseFailure as the new exception's ``__context__``, and the verdict is the
+    check's. Likewise a method the loop does not implement, whose clean-up
+    trips over the next unimplemented method: the first NotImplementedError is
+    the cause. Otherwise the newest exception stands (a case may well have
+    handled the older one on purpose), as does an explicit ``raise ... from``.
+    """
+    if isinstance(exc, CaseFailure):
+        return exc
+    chain = []
+    current: Optional[BaseException] = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        if current.__suppress_context__:  # raise ... from ...: deliberate
+            break
+        current = current.__context__
+    failures = [e for e in chain if isinstance(e, CaseFailure)]
+    if failures:
+        return failures[-1]
+    if isinstance(chain[-1], NotImplementedError):
+        return chain[-1]
+    return exc
 
 
 def _leaf_name(exc: BaseException) -> str:

@@ -97,6 +97,10 @@ class Judge:
             self.add(str(error), error.expected, error.actual, error_tb, cause=error.cause)
             return
         cause = _exception_cause(error, raised_at) if error is not None else ""
+        if _the_cases_own_timeout(error, raised_at):
+            # The case's own wait_for()/timeout() gave up: that says where the case
+            # stopped, not why; the clause groups it.
+            cause = ""
         if raises is not None:
             self._raised(raises, value, error, error_tb, cause)
             return
@@ -106,7 +110,7 @@ class Judge:
                 "no exception",
                 f"{type(error).__name__}: {error}",
                 error_tb,
-                kind="exception",
+                kind="exception" if cause else "assertion",
                 cause=cause,
             )
             return
@@ -135,7 +139,7 @@ class Judge:
                 want,
                 f"{type(error).__name__}: {error}",
                 tb,
-                kind="exception",
+                kind="exception" if cause else "assertion",
                 cause=cause,
             )
         elif spec.get("match") and not re.search(spec["match"], str(error)):
@@ -270,6 +274,14 @@ class Judge:
                 cause=str(dropped[0].message),
             )
         return [w for w in remaining if issubclass(w.category, UNCLOSED_WARNINGS)]
+
+
+def _the_cases_own_timeout(error: Optional[BaseException], raised_at: str) -> bool:
+    import asyncio
+
+    return isinstance(error, (asyncio.TimeoutError, TimeoutError)) and raised_at.startswith(
+        ("timeouts.", "tasks.")
+    )
 
 
 def leaf_exception(error: BaseException) -> BaseException:
