@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterator, Optional
 from .kinds import TransportKinds
 from .peers import Peers, TLSMaterial, collect, echo, hold, sender
 from .protocols import ProtocolRegistry
-from .values import CaseFailure, SetupError, plain, resolve_type, same, short_repr
+from .values import CaseFailure, SetupError, WaitGaveUp, plain, resolve_type, same, short_repr
 
 
 class CaseContext:
@@ -130,10 +130,10 @@ class CaseContext:
         deadline = time.monotonic() + self.scaled(timeout)
         while not predicate():
             if time.monotonic() > deadline:
-                raise CaseFailure(f"{what} did not become true within {self.scaled(timeout):.1f}s")
+                raise WaitGaveUp(f"{what} did not become true within {self.scaled(timeout):.1f}s")
             reason = self.protocols.decided()
             if reason:  # nothing the wait could bring would save the case
-                raise CaseFailure(f"stopped waiting for {what}: {reason}")
+                raise WaitGaveUp(f"stopped waiting for {what}: {reason}")
             await asyncio.sleep(0.002)
 
     def in_thread(self, func: Callable[..., Any], *args: Any) -> Any:
@@ -149,7 +149,7 @@ class CaseContext:
         thread.start()
         thread.join(self.scaled(10))
         if thread.is_alive():
-            raise CaseFailure("the function run by in_thread() did not return within 10s")
+            raise WaitGaveUp("the function run by in_thread() did not return within 10s")
         if "error" in box:
             raise box["error"]
         return box.get("result")

@@ -39,7 +39,7 @@ from .compile import CASE_FUNCTION, compile_case
 from .context import CaseContext
 from .isolation import Leaks, Snapshot
 from .judge import Judge, leaf_exception, level_of, summarize_problems, warning_text
-from .values import CaseFailure, SetupError, plain, resolve_type, short_repr
+from .values import CaseFailure, SetupError, WaitGaveUp, plain, resolve_type, short_repr
 
 #: Loops that refused to close; see _Run.teardown.
 _UNCLOSABLE: list = []
@@ -358,10 +358,11 @@ def first_failure(exc: BaseException) -> BaseException:
     CaseFailure as the new exception's ``__context__``, and the verdict is the
     check's. Likewise a method the loop does not implement, whose clean-up
     trips over the next unimplemented method: the first NotImplementedError is
-    the cause. Otherwise the newest exception stands (a case may well have
+    the cause. And a wait that gave up (WaitGaveUp) while a failure was being
+    handled is that failure's clean-up. Otherwise the newest exception stands (a case may well have
     handled the older one on purpose), as does an explicit ``raise ... from``.
     """
-    if isinstance(exc, CaseFailure):
+    if isinstance(exc, CaseFailure) and not isinstance(exc, WaitGaveUp):
         return exc
     chain = []
     current: Optional[BaseException] = exc
@@ -370,6 +371,8 @@ def first_failure(exc: BaseException) -> BaseException:
         if current.__suppress_context__:  # raise ... from ...: deliberate
             break
         current = current.__context__
+    if isinstance(exc, WaitGaveUp) and len(chain) > 1:
+        return first_failure(chain[1])  # the wait was clean-up after that failure
     failures = [e for e in chain if isinstance(e, CaseFailure)]
     if failures:
         return failures[-1]

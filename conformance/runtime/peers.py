@@ -23,7 +23,7 @@ import threading
 import time
 from typing import Any, Callable, Optional
 
-from .values import CaseFailure, SetupError
+from .values import CaseFailure, SetupError, WaitGaveUp
 
 LOOPBACK = {socket.AF_INET: "127.0.0.1", getattr(socket, "AF_INET6", -1): "::1"}
 
@@ -156,7 +156,7 @@ class Peer:
         while not self.finished.is_set():
             now = time.monotonic()
             if now > deadline:
-                raise CaseFailure(
+                raise WaitGaveUp(
                     f"peer {self.name} did not finish within {timeout * self.multiplier:.1f}s"
                 )
             self._fail_if_futile(now)
@@ -164,7 +164,7 @@ class Peer:
         if self.error is not None:
             if isinstance(self.error, CaseFailure):
                 raise self.error
-            raise CaseFailure(
+            raise WaitGaveUp(
                 f"peer {self.name} failed: {type(self.error).__name__}: {self.error}"
             ) from self.error
         return self.result
@@ -176,11 +176,11 @@ class Peer:
             return
         reason = self.verdict.decided()
         if reason:
-            raise CaseFailure(f"stopped waiting for peer {self.name}: {reason}")
+            raise WaitGaveUp(f"stopped waiting for peer {self.name}: {reason}")
         lost = self.verdict.all_lost_since()
         grace = EOF_GRACE * self.multiplier
         if lost is not None and now - lost > grace:
-            raise CaseFailure(
+            raise WaitGaveUp(
                 f"peer {self.name} did not finish within {grace:.1f}s after every transport "
                 "of the case had called connection_lost(): it was still waiting for data "
                 "or an EOF the loop never sent"

@@ -21,7 +21,7 @@ import time
 import types
 from typing import Any
 
-from .values import CaseFailure
+from .values import WaitGaveUp
 
 CALLBACKS = {
     "Protocol": (
@@ -316,12 +316,12 @@ def _fail_if_futile(proto: Any, event: str) -> None:
     registry = proto.__dict__.get("_cf_registry")
     reason = registry.decided() if registry is not None else None
     if reason:
-        raise CaseFailure(f"{type(proto).__name__}: stopped waiting for {event}: {reason}")
+        raise WaitGaveUp(f"{type(proto).__name__}: stopped waiting for {event}: {reason}")
     watch = proto.__dict__.get("_cf_watch")
     for track in watch.tracks if watch is not None else ():
         if not track.can_still(event):
             events = proto.__dict__.get("events", [])
-            raise CaseFailure(
+            raise WaitGaveUp(
                 f"{type(proto).__name__}: {event} can no longer happen (state machine "
                 f"{track.name} is in state {track.state!r}; events so far: {events})"
             )
@@ -339,7 +339,7 @@ async def _wait_for(self: Any, event: str, timeout: float = 5.0) -> None:
         _fail_if_futile(self, event)
         if time.monotonic() > deadline:
             from_events = self.__dict__.get("events", [])
-            raise CaseFailure(
+            raise WaitGaveUp(
                 f"{type(self).__name__}: {event} did not happen within "
                 f"{timeout * multiplier:.1f}s (events so far: {from_events})"
             )

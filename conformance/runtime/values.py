@@ -37,6 +37,15 @@ class CaseFailure(AssertionError):
         self.cause = cause
 
 
+class WaitGaveUp(CaseFailure):
+    """A wait (for a peer, a callback, a condition) that ended without what it waited for.
+
+    Often the consequence of an earlier failure: clean-up code waits for a
+    peer that the failed call never connected. When one is raised while
+    another exception was being handled, the earlier one is the verdict.
+    """
+
+
 class SetupError(Exception):
     """The case could not be set up (outcome ``error``), as opposed to a loop failure."""
 
