@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from conformance.adapters import Adapter
+from conformance.adapters import Adapter, expectations_beside
 
 
 def adapter() -> Adapter | None:
@@ -28,7 +28,5 @@ def adapter() -> Adapter | None:
         version=loop_version,
         description="rloop's RLoop, an asyncio event loop written in Rust (PyO3)",
         # rloop needs no per-worker set-up, tear-down or environment variables.
-        # The expectations file is passed explicitly with --expectations, so the
-        # gate always names the file it checks; to bundle it instead, set
-        # expectations=str(Path(__file__).with_name("expectations.yaml")).
+        expectations=expectations_beside(__file__),
     )
