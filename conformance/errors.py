@@ -18,6 +18,9 @@ EXIT_GATE = 1
 EXIT_USAGE = 2
 #: The harness itself failed.
 EXIT_HARNESS = 3
+#: The run was stopped before it finished (a signal, or --max-time without
+#: --allow-incomplete); every report was written from the cases it finished.
+EXIT_INCOMPLETE = 4
 
 
 @dataclass

@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 from .adapters.base import Adapter
 from .results import Details, RawResult
@@ -66,6 +66,20 @@ class LateHygiene:
 
 
 PoolEvent = Union[CaseDone, LateHygiene]
+
+#: Every live worker's pid (each leads its own process group), so that an
+#: interrupted run can take them all down from a signal handler.
+LIVE_WORKERS: set[int] = set()
+
+
+def kill_all_workers() -> None:
+    """SIGKILL every worker's process group: the loop's own children go too."""
+    for pid in list(LIVE_WORKERS):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        LIVE_WORKERS.discard(pid)
 
 
 @dataclass
@@ -139,6 +153,7 @@ def spawn_worker(adapter: Adapter, env: Optional[dict], extra: tuple[str, ...] =
         )
     finally:
         os.close(write_fd)
+    LIVE_WORKERS.add(proc.pid)
     os.set_blocking(read_fd, False)
     return _Worker(proc=proc, reader=os.fdopen(read_fd, "rb", buffering=0), stderr_file=stderr_file)
 
@@ -149,6 +164,7 @@ def kill_worker(worker: _Worker) -> Optional[int]:
         os.killpg(worker.proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+    LIVE_WORKERS.discard(worker.proc.pid)
     try:
         return worker.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -211,6 +227,10 @@ class WorkerPool:
         self.workers: list[_Worker] = []
         self.startup_failures = 0
         self.fatal: Optional[str] = None
+        #: Asked between events whether to stop now (a signal, --max-time).
+        self.should_stop: Callable[[], bool] = lambda: False
+        #: Set when the run stopped before every task had a result.
+        self.stopped = False
         #: For the record (``runs[].workers`` in the results): what the run cost.
         self.bytes_sent = 0
         self.spawned = 0
@@ -257,7 +277,7 @@ class WorkerPool:
             except OSError:
                 pass
         deadline = time.monotonic() + self.grace + 10
-        while self.workers and time.monotonic() < deadline:
+        while self.workers and time.monotonic() < deadline and not self.should_stop():
             for key, _ in self.selector.select(timeout=0.2):
                 worker = key.data
                 messages = read_messages(worker)
@@ -281,6 +301,12 @@ class WorkerPool:
         pending = len(tasks)
         try:
             while pending:
+                if self.should_stop():
+                    self.stopped = True
+                    for worker in list(self.workers):
+                        kill_worker(worker)
+                        self._forget(worker)
+                    break
                 if self.fatal:
                     while queue:
                         task = queue.popleft()

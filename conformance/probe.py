@@ -44,13 +44,23 @@ def probe(adapter: Adapter, env: Optional[dict], multiplier: float = 1.0) -> Pro
     """Probe ``adapter``'s loop; raise UsageError when it makes no event loop."""
     started = time.monotonic()
     report = ProbeReport()
+    skip: list[str] = []
     while True:
-        outcome = _probe_once(adapter, env, list(report.skipped_steps), multiplier, report)
+        outcome = _probe_once(adapter, env, skip, multiplier, report)
         if outcome is None:
             report.seconds = round(time.monotonic() - started, 3)
             return report
         step, why = outcome
         report.skipped_steps[step] = why
+        if "hung" in why:
+            # Every step runs the loop; after one hangs, the others would too (a
+            # loop whose run_forever() never returns, say): one wait is enough.
+            for name in STEPS:
+                if name not in report.working_steps and name not in report.skipped_steps:
+                    report.skipped_steps[name] = f"not tried: the step {step!r} hung"
+            report.seconds = round(time.monotonic() - started, 3)
+            return report
+        skip = list(report.skipped_steps)
         report.working_steps = []
 
 

@@ -66,6 +66,10 @@ class RunOptions:
     stdlib_expectations: str = "auto"
     #: (K, N): run only the K-th of N shards of the selected cases (1-based).
     shard: Optional[tuple[int, int]] = None
+    #: Stop cleanly after this many seconds (--max-time), with partial reports.
+    max_time: Optional[float] = None
+    #: An incomplete run (stopped early) does not fail its gate for that alone.
+    allow_incomplete: bool = False
     argv: list[str] = field(default_factory=list)
 
     @property
@@ -109,6 +113,18 @@ class RunPlan:
     known_ids: set[str]
     options: RunOptions
     warnings: list[str] = field(default_factory=list)
+    #: Set (from a signal handler, say) to end the run cleanly with what it has.
+    stop_reason: Optional[str] = None
+    deadline: Optional[float] = None
+
+    def stop(self, reason: str) -> None:
+        if self.stop_reason is None:
+            self.stop_reason = reason
+
+    def should_stop(self) -> bool:
+        if self.stop_reason is None and self.deadline and time.monotonic() > self.deadline:
+            self.stop_reason = f"--max-time {self.options.max_time:g}s was spent"
+        return self.stop_reason is not None
 
     @classmethod
     def build(cls, suite: Suite, options: RunOptions) -> RunPlan:
@@ -219,6 +235,8 @@ def inherits_stdlib(adapter: Adapter, stdlib_based: bool, choice: str) -> bool:
 def probe_loops(plan: RunPlan, report: Optional[Callable[[str], None]] = None) -> None:
     """Probe every loop of the plan (see conformance/probe.py); raises UsageError."""
     for loop in plan.loops:
+        if plan.should_stop():
+            return
         loop.probe = probe(loop.adapter, loop.environment, plan.options.timeout_multiplier)
         choice = plan.options.stdlib_expectations
         if inherits_stdlib(loop.adapter, loop.probe.stdlib_based, choice):
@@ -236,7 +254,7 @@ def probe_loops(plan: RunPlan, report: Optional[Callable[[str], None]] = None) -
 
 def _pool(plan: RunPlan, loop: LoopPlan) -> WorkerPool:
     options = plan.options
-    return WorkerPool(
+    pool = WorkerPool(
         loop.adapter,
         options.workers,
         init={
@@ -248,6 +266,8 @@ def _pool(plan: RunPlan, loop: LoopPlan) -> WorkerPool:
         env=loop.environment,
         grace=THREAD_GRACE * options.timeout_multiplier,
     )
+    pool.should_stop = plan.should_stop
+    return pool
 
 
 def _tasks(cases: list[Case], options: RunOptions) -> list[Task]:
@@ -295,14 +315,28 @@ def run_loop(
         if case_id in results:
             for kind, text in notes.items():
                 results[case_id].hygiene.setdefault(kind, text)
-    ordered = [results[c.id] for c in plan.cases]
+    # A run stopped early keeps what it measured; the rest is counted, not invented.
+    ordered = [results[c.id] for c in plan.cases if c.id in results]
+    not_run = len(plan.cases) - len(ordered)
     lacking = missing_features(plan.cases, results)
     hygiene_results = _hygiene_results(ordered, loop)
-    if options.stdlib_baseline and adapter.name not in STDLIB_LOOPS:
+    if options.stdlib_baseline and adapter.name not in STDLIB_LOOPS and not plan.should_stop():
         _add_stdlib_baseline(plan, ordered, note)
     findings = group_findings(ordered + hygiene_results)
+    summary = summarize(
+        ordered,
+        hygiene_results,
+        allow_xpass=options.allow_xpass,
+        hygiene_gate=options.hygiene == "fail",
+    )
+    summary["skipped_for_host"] = lacking
+    if not_run:
+        summary["not_run"] = not_run
+        if not options.allow_incomplete:
+            summary["gate"] = "fail"
     return {
         "loop": adapter.describe(),
+        "complete": not_run == 0,
         "expectations": {
             "files": [f.path for f in loop.matcher.files],
             "stale": loop.matcher.stale(plan.known_ids),
@@ -313,15 +347,7 @@ def run_loop(
             "steps": loop.probe.working_steps if loop.probe else [],
             "left_out": loop.probe.skipped_steps if loop.probe else {},
         },
-        "summary": dict(
-            summarize(
-                ordered,
-                hygiene_results,
-                allow_xpass=options.allow_xpass,
-                hygiene_gate=options.hygiene == "fail",
-            ),
-            skipped_for_host=lacking,
-        ),
+        "summary": summary,
         "findings": [f.to_json() for f in findings],
         "harness_notes": harness_notes(ordered),
         "cases": [r.to_json() for r in ordered],
@@ -336,7 +362,7 @@ def missing_features(cases: list[Case], results: dict[str, CaseResult]) -> dict[
     absent = {name for name, check in FEATURE_CHECKS.items() if not check()}
     counts: dict[str, int] = {}
     for case in cases:
-        if results[case.id].outcome != "skip":
+        if case.id not in results or results[case.id].outcome != "skip":
             continue
         for feature in case.markers.requires:
             if feature in absent:
@@ -394,7 +420,11 @@ def run(
     started = time.monotonic()
     started_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     runs = []
+    if options.max_time and plan.deadline is None:
+        plan.deadline = started + options.max_time
     for loop in plan.loops:
+        if plan.should_stop():
+            break
         if on_loop_start:
             on_loop_start(loop.adapter, len(plan.cases))
         report = (lambda r, a=loop.adapter: progress(a, r)) if progress else None
@@ -414,6 +444,16 @@ def run(
         hygiene=options.hygiene,
         allow_xpass=options.allow_xpass,
         shard=f"{options.shard[0]}/{options.shard[1]}" if options.shard else None,
+        max_time=options.max_time,
         executable=sys.executable,
     )
-    return document(env, runs)
+    doc = document(env, runs)
+    doc["complete"] = plan.stop_reason is None
+    if plan.stop_reason:
+        doc["stopped"] = plan.stop_reason
+        doc["not_run"] = {
+            loop.adapter.name: len(plan.cases)
+            for loop in plan.loops
+            if loop.adapter.name not in {r["loop"]["name"] for r in runs}
+        }
+    return doc

@@ -34,6 +34,7 @@ import faulthandler
 import gc
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -239,6 +240,33 @@ def _probe_loop(factory: Callable[[], Any], host: Optional[Callable[..., Any]]) 
     return seen[0]
 
 
+def _die_with_parent() -> None:
+    """Make sure no worker outlives the CLI, even when the CLI is SIGKILLed.
+
+    On Linux the kernel sends us SIGKILL when the parent dies
+    (PR_SET_PDEATHSIG); elsewhere a daemon thread watches the parent's pid.
+    A worker stuck in a hanging case never reads its stdin again, so the
+    closed pipe alone would not do.
+    """
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the call took effect
+            os._exit(1)
+        return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="conformance-parent-watch", daemon=True).start()
+
+
 def _error(exc: BaseException) -> dict:
     return {"error": f"{type(exc).__name__}: {exc}", "traceback": traceback.format_exc()}
 
@@ -250,6 +278,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     parser.add_argument("--probe", action="store_true", help="check the factory, then stop")
     parser.add_argument("--skip-step", action="append", default=[], metavar="NAME")
     args = parser.parse_args(argv)
+    _die_with_parent()
     faulthandler.enable()  # a segfault prints where, which the parent reports
     results = os.fdopen(args.result_fd, "w", encoding="utf-8", buffering=1)
     # Case code must not read the task stream by accident.

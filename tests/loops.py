@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 
 
 class LifoLoop(asyncio.SelectorEventLoop):
@@ -126,3 +127,15 @@ def hosted(body) -> None:
         loop.run_until_complete(body(loop))
     finally:
         loop.close()
+
+
+class HangingRunLoop(asyncio.SelectorEventLoop):
+    """run_forever() never returns: every case that runs the loop hangs."""
+
+    def run_forever(self) -> None:  # type: ignore[override]
+        while True:
+            time.sleep(1)
+
+
+def hanging_run_loop() -> asyncio.AbstractEventLoop:
+    return HangingRunLoop()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
-from ..errors import EXIT_GATE, EXIT_OK, Problem, UsageError
+from ..errors import EXIT_GATE, EXIT_INCOMPLETE, EXIT_OK, Problem, UsageError
 from ..results import CaseResult
 from .base import Command, suite_from
 
@@ -143,6 +146,18 @@ class Run(Command):
             help="run only the K-th of N shards of the selected cases (merge the results "
             "with 'asyncio-conformance merge')",
         )
+        add(
+            "--max-time",
+            type=float,
+            metavar="SECONDS",
+            help="stop cleanly after SECONDS, writing every report from the cases finished "
+            "(marked incomplete; exit 4 unless --allow-incomplete)",
+        )
+        add(
+            "--allow-incomplete",
+            action="store_true",
+            help="a run stopped by --max-time passes or fails its gate on the cases it ran",
+        )
         add("-q", "--quiet", action="store_true", help="print only the summary and the findings")
 
     def run(self) -> int:
@@ -176,9 +191,15 @@ class Run(Command):
             stdlib_baseline=not args.no_stdlib_baseline,
             stdlib_expectations=args.stdlib_expectations,
             shard=parse_shard(args.shard),
+            max_time=args.max_time,
+            allow_incomplete=args.allow_incomplete,
             argv=self.argv,
         )
+        if args.max_time is not None and args.max_time <= 0:
+            raise UsageError("--max-time: must be greater than 0")
         plan = RunPlan.build(suite, options)
+        if args.max_time:  # the budget covers the start-up probes too
+            plan.deadline = time.monotonic() + args.max_time
         if (args.select or args.section) and not plan.cases:
             raise UsageError("-k/--section: no case matches that selection")
         if args.write_expectations and len(plan.loops) != 1:
@@ -187,7 +208,8 @@ class Run(Command):
             )
         for text in plan.warnings:
             warn(text)
-        probe_loops(plan, report=warn)
+        with stop_on_signals(plan):
+            probe_loops(plan, report=warn)
         progress = Progress(args.quiet)
 
         def on_result(_adapter: object, result: CaseResult) -> None:
@@ -200,20 +222,32 @@ class Run(Command):
             progress.end()
             print_run(entry)
 
-        results = run(
-            plan,
-            progress=on_result,
-            on_loop_start=on_loop_start,
-            on_loop_done=on_loop_done,
-            note=progress.note,
-        )
+        with stop_on_signals(plan):
+            results = run(
+                plan,
+                progress=on_result,
+                on_loop_start=on_loop_start,
+                on_loop_done=on_loop_done,
+                note=progress.note,
+            )
         save_reports(results, paths)
         if args.write_expectations:
             from ..drafts import write_draft_expectations
 
             written = write_draft_expectations(results, args.write_expectations)
             print(f"wrote {written} draft expectation entries to {args.write_expectations}")
+        if plan.stop_reason:
+            print(
+                f"stopped early: {plan.stop_reason}; the reports hold the cases that finished "
+                "(marked incomplete)",
+                file=sys.stderr,
+            )
+            interrupted = not plan.stop_reason.startswith("--max-time")
+            if interrupted or not args.allow_incomplete:
+                return EXIT_INCOMPLETE
         failed = any(r["summary"]["gate"] == "fail" for r in results["runs"])
+        # A loop the run never got to has passed nothing.
+        failed = failed or bool(results.get("not_run"))
         return EXIT_GATE if failed else EXIT_OK
 
     def _check_numbers(self) -> None:
@@ -250,6 +284,37 @@ class Run(Command):
             paths["markdown_path"] = d / "summary.md"
             paths["badge_dir"] = d / "badges"
         return paths
+
+
+#: The signals that stop a run cleanly; a second one exits at once.
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def stop_on_signals(plan: object) -> Iterator[None]:
+    """While the run runs: the first SIGTERM/SIGINT/SIGHUP stops it cleanly, the next at once.
+
+    Stopping cleanly means the pool kills every worker's process group (the
+    loop's children with them) and the run writes its reports from what it
+    finished. A second signal does not wait for that.
+    """
+    from ..pool import kill_all_workers
+
+    def on_signal(signum: int, _frame: object) -> None:
+        name = signal.Signals(signum).name
+        if getattr(plan, "stop_reason", None):
+            kill_all_workers()
+            os._exit(128 + signum)
+        plan.stop(f"interrupted by {name}")  # type: ignore[attr-defined]
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def check_writable(files: list[Path], folders: list[Path]) -> None:

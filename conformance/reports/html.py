@@ -31,6 +31,7 @@ from .stats import (
     conformance,
     format_percent,
     gate,
+    incomplete_note,
     loop_label,
     tally,
 )
@@ -388,6 +389,7 @@ def build_view(results: Mapping[str, Any], *, compact: bool = False) -> dict[str
         "environment": _environment_rows(env),
         "loops": loops,
         "multi": n_loops > 1,
+        "incomplete": incomplete_note(results),
         "compact": compact,
         "sections": section_rows,
         "clause_groups": clause_groups,

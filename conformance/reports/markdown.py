@@ -16,7 +16,16 @@ from typing import Any, Mapping
 from ..findings import run_findings
 from ._atomic import atomic_write_text
 from ._text import one_line
-from .stats import BAD_OUTCOMES, OUTCOMES, conformance, format_percent, gate, loop_label, tally
+from .stats import (
+    BAD_OUTCOMES,
+    OUTCOMES,
+    conformance,
+    format_percent,
+    gate,
+    incomplete_note,
+    loop_label,
+    tally,
+)
 
 #: How many failures the summary lists before saying "and N more".
 DEFAULT_MAX_FAILURES = 20
@@ -64,6 +73,8 @@ def render_markdown(results: Mapping[str, Any], *, max_failures: int = DEFAULT_M
         lines.append("No loop was run.")
         return "\n".join(lines) + "\n"
 
+    if not results.get("complete", True):
+        lines += [f"> **Incomplete.** {incomplete_note(results)}", ""]
     header = ["Loop", "Version", "Gate", "Conformant", "must", "compat", *OUTCOMES]
     lines.append("| " + " | ".join(header) + " |")
     lines.append("|" + "|".join([" --- "] * 3 + [" ---: "] * (len(header) - 3)) + "|")

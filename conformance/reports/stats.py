@@ -118,3 +118,15 @@ def loop_label(run: Mapping[str, Any], index: int = 0) -> str:
     """A display name for a run's loop, falling back to its position."""
     loop = run.get("loop") or {}
     return str(loop.get("name") or f"loop-{index + 1}")
+
+
+def incomplete_note(results: Mapping[str, Any]) -> str:
+    """Say plainly when a run was cut short, and how much it did not run."""
+    if results.get("complete", True):
+        return ""
+    missing = sum(
+        int((r.get("summary") or {}).get("not_run") or 0) for r in results.get("runs") or []
+    )
+    missing += sum(int(n) for n in (results.get("not_run") or {}).values())
+    reason = results.get("stopped") or "it was stopped"
+    return f"This run was cut short ({reason}): {missing} cases did not run. Its verdicts cover only the cases that finished."
