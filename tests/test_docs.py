@@ -19,6 +19,15 @@ def test_ambiguity_register_is_up_to_date() -> None:
     )
 
 
+def test_audit_report_is_up_to_date() -> None:
+    proc = run_cli("audit")
+    assert proc.returncode == 0, proc.stderr
+    committed = (ROOT / "docs" / "audit.md").read_text()
+    assert committed == proc.stdout, (
+        "docs/audit.md is stale: run `asyncio-conformance audit --report docs/audit.md`"
+    )
+
+
 def test_reference_documents_match_shared_copy() -> None:
     shared = ROOT.parent / "shared" / "reference"
     if not shared.is_dir():
