@@ -226,15 +226,18 @@ class Peers:
         self.peers.append(peer)
         return peer
 
-    def _wrap_server(self, sock: socket.socket, tls: bool) -> socket.socket:
-        if not tls:
-            return sock
-        return self.tls.server_context().wrap_socket(sock, server_side=True)
+    @staticmethod
+    def _secure(peer: Peer, sock: socket.socket, context: Any, **options: Any) -> socket.socket:
+        """Wrap ``sock`` for TLS and shake hands, where Peer.close() can always interrupt it.
 
-    def _wrap_client(self, sock: socket.socket, tls: bool) -> socket.socket:
-        if not tls:
-            return sock
-        return self.tls.client_context().wrap_socket(sock, server_hostname="localhost")
+        Wrapping detaches the plain socket, so shutting that one down cannot wake
+        a handshake the loop never answers (a loop that ignores ``ssl=``, say):
+        the wrapper is registered with the peer *before* the handshake starts.
+        """
+        wrapped = context.wrap_socket(sock, do_handshake_on_connect=False, **options)
+        peer.sockets.append(wrapped)
+        wrapped.do_handshake()
+        return wrapped
 
     def listen(
         self,
@@ -274,20 +277,20 @@ class Peers:
             for _ in range(connections):
                 raw, _addr = listener.accept()
                 peer.sockets.append(raw)
-                # An accepted socket does not inherit the listener's timeout,
-                # and wrapping detaches raw (close() can no longer wake it):
-                # without this a TLS handshake the loop never answers would
-                # block the peer past its case, into later ones.
+                # An accepted socket does not inherit the listener's timeout:
+                # without one, a peer the loop never answers would block past
+                # its case, into later ones.
                 raw.settimeout(self.timeout)
+                wrapped = raw
                 try:
-                    wrapped = self._wrap_server(raw, tls)
+                    if tls:
+                        context = self.tls.server_context()
+                        wrapped = self._secure(peer, raw, context, server_side=True)
                 except OSError:
                     if handshake_failed is _RAISE:
                         raise
                     results.append(handshake_failed)
                     continue
-                if wrapped is not raw:  # wrapping detaches raw: close the wrapper
-                    peer.sockets.append(wrapped)
                 conn = PeerConn(wrapped, self.timeout)
                 results.append(script(conn))
             return results
@@ -316,14 +319,15 @@ class Peers:
         def run() -> Any:
             sock.settimeout(self.timeout)
             sock.connect(address)
+            wrapped = sock
             try:
-                wrapped = self._wrap_client(sock, tls)
+                if tls:
+                    context = self.tls.client_context()
+                    wrapped = self._secure(peer, sock, context, server_hostname="localhost")
             except OSError:
                 if handshake_failed is _RAISE:
                     raise
                 return handshake_failed
-            if wrapped is not sock:  # wrapping detaches sock: close the wrapper
-                peer.sockets.append(wrapped)
             return script(PeerConn(wrapped, self.timeout))
 
         peer.start(run)
