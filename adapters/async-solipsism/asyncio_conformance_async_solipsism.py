@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from conformance.adapters import Adapter
+from conformance.adapters import Adapter, expectations_beside
 
 
 def adapter() -> Adapter | None:
@@ -29,4 +29,5 @@ def adapter() -> Adapter | None:
         version=loop_version,
         description="async_solipsism.EventLoop: no real I/O, a fake clock that jumps when idle",
         # No setup/teardown and no environment: the loop needs none.
+        expectations=expectations_beside(__file__),
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from conformance.adapters import Adapter
+from conformance.adapters import Adapter, expectations_beside
 
 #: The application created by setup(), kept so that it is not garbage-collected.
 _app = None
@@ -70,4 +70,5 @@ def adapter() -> Adapter | None:
         teardown="asyncio_conformance_qasync:teardown",
         # No display in CI: Qt's offscreen platform plugin needs none.
         environment=(("QT_QPA_PLATFORM", "offscreen"),),
+        expectations=expectations_beside(__file__),
     )
