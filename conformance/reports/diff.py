@@ -13,7 +13,10 @@ deliberately simple and strict:
   ``impl-defined`` case is listed on its own;
 - cases only in NEW are new, cases only in OLD are removed; neither is a
   regression (a new case that fails is shown as such, for the author to record
-  in an expectations file).
+  in an expectations file);
+- a run that was cut short (``"complete": false``) never reached some cases:
+  those are counted as *not run* on that side, not listed as new or removed,
+  so that comparing against a stopped run does not bury the real changes.
 
 Runs are matched by loop name; a loop that appears twice in one file is
 matched by its position among the runs of that name.
@@ -59,6 +62,9 @@ class LoopDiff:
     changed: list[CaseChange] = field(default_factory=list)
     observed: list[ObservedChange] = field(default_factory=list)
     unchanged: int = 0
+    #: Cases one side has and the other, cut short, never reached.
+    not_run_old: int = 0
+    not_run_new: int = 0
 
     @property
     def is_empty(self) -> bool:
@@ -107,6 +113,10 @@ def _cases_by_id(run: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     return {str(case.get("id")): case for case in run.get("cases") or []}
 
 
+def _cut_short(run: Mapping[str, Any]) -> bool:
+    return run.get("complete") is False
+
+
 def _diff_run(name: str, old_run: Mapping[str, Any], new_run: Mapping[str, Any]) -> LoopDiff:
     result = LoopDiff(loop=name)
     old_cases = _cases_by_id(old_run)
@@ -116,7 +126,10 @@ def _diff_run(name: str, old_run: Mapping[str, Any], new_run: Mapping[str, Any])
         message = one_line(new_case.get("message"), 300)
         old_case = old_cases.get(case_id)
         if old_case is None:
-            result.new_cases.append(CaseChange(case_id, None, new_outcome, message))
+            if _cut_short(old_run):
+                result.not_run_old += 1
+            else:
+                result.new_cases.append(CaseChange(case_id, None, new_outcome, message))
             continue
         old_outcome = str(old_case.get("outcome"))
         if old_outcome == new_outcome:
@@ -132,7 +145,10 @@ def _diff_run(name: str, old_run: Mapping[str, Any], new_run: Mapping[str, Any])
             result.observed.append(ObservedChange(case_id, str(old_value), str(new_value)))
     for case_id, old_case in old_cases.items():
         if case_id not in new_cases:
-            result.removed_cases.append(CaseChange(case_id, str(old_case.get("outcome")), None))
+            if _cut_short(new_run):
+                result.not_run_new += 1
+            else:
+                result.removed_cases.append(CaseChange(case_id, str(old_case.get("outcome")), None))
     return result
 
 
@@ -192,6 +208,16 @@ def render_diff(report: DiffReport) -> str:
             summary.append(_plural(len(loop.fixes), "fix", "fixes"))
         summary.append(f"{loop.unchanged} unchanged")
         lines.append(f"Loop {loop.loop}: " + ", ".join(summary))
+        if loop.not_run_old:
+            lines.append(
+                f"  The old run was cut short: {_plural(loop.not_run_old, 'case')} "
+                "of the new run did not run there (not compared)."
+            )
+        if loop.not_run_new:
+            lines.append(
+                f"  The new run was cut short: {_plural(loop.not_run_new, 'case')} "
+                "of the old run did not run in it (not compared)."
+            )
         lines += _change_lines("Regressions", loop.regressions)
         lines += _change_lines("Fixes", loop.fixes)
         lines += _change_lines("Other outcome changes", loop.changed)

@@ -232,7 +232,10 @@ def render_matrix_markdown(
                 f"{format_percent(tallies['must'].percent)} must, "
                 f"{format_percent(tallies['compat'].percent)} compat"
             )
-            if gate(run) != "pass":
+            if run.get("complete") is False:
+                not_run = (run.get("summary") or {}).get("not_run") or 0
+                cell += f" (cut short: {not_run} cases not run)"
+            elif gate(run) != "pass":
                 cell += " (gate fails: deviations not in its expectations)"
             cells.append(cell)
         lines.append(f"| {name} | {', '.join(versions[name])} | " + " | ".join(cells) + " |")

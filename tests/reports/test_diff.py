@@ -60,6 +60,17 @@ def test_other_changes_new_and_removed(make_case, make_run, make_results):
     assert "a/x/1: pass -> skip" in text
 
 
+def test_cases_a_cut_short_run_never_reached_are_not_run(make_case, make_run, make_results):
+    full = _results(make_case, make_run, make_results, {"a/x/1": "pass", "a/x/2": "fail"})
+    stopped = _results(make_case, make_run, make_results, {"a/x/1": "pass"})
+    stopped["runs"][0]["complete"] = False
+    (loop,) = diff_results(stopped, full).loops
+    assert loop.new_cases == [] and loop.not_run_old == 1
+    assert "old run was cut short: 1 case" in render_diff(diff_results(stopped, full))
+    (loop,) = diff_results(full, stopped).loops
+    assert loop.removed_cases == [] and loop.not_run_new == 1
+
+
 def test_loops_matched_by_name_not_position(make_case, make_run, make_results):
     old = make_results(
         make_run("uvloop", [make_case("a/b/c", "pass")]),
