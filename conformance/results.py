@@ -177,6 +177,9 @@ class CaseResult:
     order: int = 0
     #: See RawResult.finished.
     finished: bool = True
+    #: The case never touches the loop under test (Case.loop_independent): it
+    #: runs and can fail the gate, but no score counts it.
+    loop_independent: bool = False
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -232,7 +235,11 @@ def summarize(
     summary["flaky"] = sum(1 for c in cases if c.flaky)
     by_level: dict = {}
     by_section: dict = {}
+    independent = Counter(c.outcome for c in cases if c.loop_independent)
+    summary["loop_independent"] = {o: independent[o] for o in OUTCOMES if independent[o]}
     for case in cases:
+        if case.loop_independent:  # counted apart: no score includes it
+            continue
         level = by_level.setdefault(case.level, {})
         level[case.outcome] = level.get(case.outcome, 0) + 1
         section = by_section.setdefault(case.section, {})

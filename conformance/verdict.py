@@ -31,6 +31,7 @@ def blank_result(case: Case, loop_name: str) -> CaseResult:
         line=case.line,
         resolution=case.resolution,
         order=case.order,
+        loop_independent=case.loop_independent,
         repro=f"asyncio-conformance repro '{case.id}' --loop {loop_name}",
     )
 

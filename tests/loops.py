@@ -139,3 +139,60 @@ class HangingRunLoop(asyncio.SelectorEventLoop):
 
 def hanging_run_loop() -> asyncio.AbstractEventLoop:
     return HangingRunLoop()
+
+
+def _missing(name: str) -> property:
+    def get(self: object) -> None:
+        raise NotImplementedError(f"RaisingLoop.{name}")
+
+    return property(get)
+
+
+class RaisingLoop(asyncio.AbstractEventLoop):
+    """A loop with nothing in it: reading any of its methods raises
+    NotImplementedError, and no attribute can be set.
+
+    A case that passes on it never touched the loop under test: it checks
+    asyncio's own code, and must be marked loop-independent (see
+    tests/test_loop_independence.py). Most methods are properties, not
+    functions, so that a case reading the loop's signatures does not pass on
+    the abstract class's.
+    """
+
+    locals().update(
+        {
+            name: _missing(name)
+            for name in vars(asyncio.AbstractEventLoop)
+            if not name.startswith("_")
+        }
+    )
+
+    # The few methods the harness must find to accept a loop at all: present,
+    # taking anything, and raising.
+    def call_soon(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("RaisingLoop.call_soon")
+
+    def run_until_complete(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("RaisingLoop.run_until_complete")
+
+    def run_forever(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("RaisingLoop.run_forever")
+
+    def stop(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("RaisingLoop.stop")
+
+    def is_running(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("RaisingLoop.is_running")
+
+    def is_closed(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("RaisingLoop.is_closed")
+
+    def close(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        raise NotImplementedError("RaisingLoop.close")
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RaisingLoop has no attribute {name!r} to set")
+
+
+def raising_loop() -> asyncio.AbstractEventLoop:
+    return RaisingLoop()

@@ -74,11 +74,15 @@ class Tally:
 def tally(
     cases: Iterable[Mapping[str, Any]], levels: Iterable[str] | None = COUNTED_LEVELS
 ) -> Tally:
-    """Count the outcomes of ``cases`` whose level is in ``levels`` (all when ``None``)."""
+    """Count the outcomes of ``cases`` whose level is in ``levels`` (all when ``None``).
+
+    With ``levels`` given the tally is a score, and loop-independent cases,
+    which check asyncio's own code rather than the loop, are left out of it.
+    """
     wanted = None if levels is None else set(levels)
     result = Tally()
     for case in cases:
-        if wanted is not None and case.get("level") not in wanted:
+        if wanted is not None and (case.get("level") not in wanted or case.get("loop_independent")):
             continue
         result.add(str(case.get("outcome", "error")))
     return result

@@ -19,7 +19,16 @@ from typing import Any, Callable, Iterator, Optional
 from .kinds import TransportKinds
 from .peers import Peers, TLSMaterial, collect, echo, hold, sender
 from .protocols import ProtocolRegistry
-from .values import CaseFailure, SetupError, WaitGaveUp, plain, resolve_type, same, short_repr
+from .values import (
+    CaseFailure,
+    SetupError,
+    WaitGaveUp,
+    plain,
+    raised_as,
+    resolve_type,
+    same,
+    short_repr,
+)
 
 
 class CaseContext:
@@ -98,6 +107,12 @@ class CaseContext:
         try:
             yield
         except exc_type as exc:
+            if not raised_as(exc, exc_type):  # a missing method is not the error expected
+                raise CaseFailure(
+                    f"expected {exc_type.__name__}, got {type(exc).__name__}: {exc}",
+                    expected=exc_type.__name__,
+                    actual=f"{type(exc).__name__}: {exc}",
+                ) from exc
             if match is not None and not re.search(match, str(exc)):
                 raise CaseFailure(
                     f"{exc_type.__name__} raised, but its message {str(exc)!r} does not match {match!r}",

@@ -39,7 +39,15 @@ from .compile import CASE_FUNCTION, compile_case
 from .context import CaseContext
 from .isolation import Leaks, Snapshot
 from .judge import Judge, leaf_exception, level_of, summarize_problems, warning_text
-from .values import CaseFailure, SetupError, WaitGaveUp, plain, resolve_type, short_repr
+from .values import (
+    CaseFailure,
+    SetupError,
+    WaitGaveUp,
+    plain,
+    raised_as,
+    resolve_type,
+    short_repr,
+)
 
 #: Loops that refused to close; see _Run.teardown.
 _UNCLOSABLE: list = []
@@ -212,7 +220,7 @@ class _Run:
         if raises is None:
             return False
         name = raises if isinstance(raises, str) else raises["type"]
-        return isinstance(exc, resolve_type(name))
+        return raised_as(exc, resolve_type(name))
 
     def settle(self, loop: Any) -> None:
         """Let callbacks the case already scheduled run (a close's connection_lost, say).
@@ -221,7 +229,11 @@ class _Run:
         closed, so a transport the case left open is caught as open instead of
         being closed by its peer going away.
         """
-        if loop.is_closed() or loop.is_running():
+        try:
+            if loop.is_closed() or loop.is_running():
+                return
+        except BaseException as exc:  # a loop that cannot say: the teardown reports it
+            self.harness_notes.append(f"settling: asking the loop its state raised {_name(exc)}")
             return
         try:
             for _ in range(3):
@@ -257,10 +269,18 @@ class _Run:
 
     def teardown(self, loop: Any) -> None:
         gc.collect()
-        if loop.is_closed():
-            gc.collect()
+        try:
+            if loop.is_closed():
+                gc.collect()
+                return
+            running = loop.is_running()
+        except BaseException as exc:
+            # Not the case's failure: the loop cannot close cleanly, which is
+            # what the closes-cleanly hygiene check reports.
+            self.teardown_problem = f"asking the loop its state raised {_name(exc)}"
+            _UNCLOSABLE.append(loop)
             return
-        if loop.is_running():
+        if running:
             self.teardown_problem = "the loop was still running after the case"
             _UNCLOSABLE.append(loop)
             return
@@ -272,7 +292,11 @@ class _Run:
                     self.teardown_problem = f"{label} raised {_name(exc)}"
                 else:  # undoing what the case did, on the case's behalf
                     self.harness_notes.append(f"teardown: {label} raised {_name(exc)}")
-        if not loop.is_closed():
+        try:
+            closed = loop.is_closed()
+        except BaseException:
+            closed = False
+        if not closed:
             # Keep it alive for good: if it were collected later, its __del__
             # could close fds that by then belong to another case's loop.
             _UNCLOSABLE.append(loop)

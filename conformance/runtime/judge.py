@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .values import CaseFailure, plain, resolve_type, same, short_repr
+from .values import CaseFailure, plain, raised_as, resolve_type, same, short_repr
 
 #: Warnings that mean the loop dropped work it was given: behaviour, not hygiene.
 DROPPED_WORK_WARNINGS = (RuntimeWarning,)
@@ -133,7 +133,7 @@ class Judge:
                 want,
                 f"returned {short_repr(value)}",
             )
-        elif not isinstance(error, exc_type):
+        elif not raised_as(error, exc_type):
             self.add(
                 f"expected {spec['type']}, got {type(error).__name__}: {error}",
                 want,

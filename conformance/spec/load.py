@@ -348,6 +348,9 @@ def _expand(doc: Located, start: int) -> list[Case]:
                     capture_handler=case.get("capture_handler", True),
                     markers=case_markers,
                     env=dict(case.get("env") or {}),
+                    loop_independent=bool(
+                        case.get("loop-independent", clause.get("loop-independent", False))
+                    ),
                 )
                 rows = case.get("params") or [None]
                 for i, row in enumerate(rows):

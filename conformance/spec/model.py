@@ -62,6 +62,9 @@ class Case:
     markers: Markers = field(default_factory=Markers)
     resolution: Optional[dict] = None
     note: Optional[str] = None
+    #: The case checks asyncio's own code, never the loop under test: it runs,
+    #: but counts in no loop's score (see tests/test_loop_independence.py).
+    loop_independent: bool = False
 
     @property
     def runnable(self) -> bool:
@@ -81,6 +84,8 @@ class Case:
             "line": self.line,
         }
         out.update(self.markers.as_dict())
+        if self.loop_independent:
+            out["loop_independent"] = True
         if self.resolution:
             out["resolution"] = self.resolution
         return out
