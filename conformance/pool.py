@@ -27,12 +27,17 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Union
 
 from .adapters.base import Adapter
+from .idle import IdleMeter
 from .results import Details, RawResult
 
 #: Extra seconds on top of a case's own timeout, for the worker's bookkeeping.
 SLACK = 2.0
 #: How long a new worker may take to import the loop, warm it up and say it is ready.
 STARTUP_TIMEOUT = 60.0
+#: -j auto: how often the pool looks at the machine's idle CPU, and how many
+#: cores must have sat idle since the last look for it to add a worker.
+GROW_INTERVAL = 1.0
+GROW_WHEN_IDLE = 1.0
 #: Give up on a loop whose workers die this many times in a row before a result.
 MAX_STARTUP_FAILURES = 3
 #: Characters of a worker's stderr kept in a crash's or timeout's details.
@@ -215,10 +220,16 @@ class WorkerPool:
         init: dict,
         env: Optional[dict] = None,
         grace: float = 0.0,
+        max_jobs: Optional[int] = None,
     ) -> None:
         self.adapter = adapter
         self.loop_ref = adapter.name
         self.jobs = max(1, jobs)
+        #: With ``-j auto``, the pool grows from ``jobs`` up to this while the
+        #: machine has a core to spare (see conformance/idle.py).
+        self.max_jobs = max(self.jobs, max_jobs or self.jobs)
+        self._idle = IdleMeter() if self.max_jobs > self.jobs else None
+        self._next_sample = time.monotonic() + GROW_INTERVAL
         self.env = env
         self.init_line = (json.dumps({"type": "init", **init}) + "\n").encode()
         #: How long closing waits for workers' late thread checks.
@@ -234,6 +245,7 @@ class WorkerPool:
         #: For the record (``runs[].workers`` in the results): what the run cost.
         self.bytes_sent = 0
         self.spawned = 0
+        self.peak_jobs = self.jobs
 
     # -- worker lifecycle ----------------------------------------------------------
 
@@ -314,6 +326,7 @@ class WorkerPool:
                         yield _synthetic(task, "error", self.fatal)
                     if not any(w.task for w in self.workers):
                         break
+                self._maybe_grow(queue)
                 while len(self.workers) < min(self.jobs, len(queue) + self._busy()):
                     self._spawn()
                 for worker in self.workers:
@@ -344,6 +357,24 @@ class WorkerPool:
 
     def _busy(self) -> int:
         return sum(1 for w in self.workers if w.task is not None)
+
+    def _maybe_grow(self, queue: deque) -> None:
+        """Add a worker when every worker is busy, cases are queued, and more than a
+        core sat idle over the last interval: the cases are waiting, not computing."""
+        if self._idle is None or time.monotonic() < self._next_sample:
+            return
+        self._next_sample = time.monotonic() + GROW_INTERVAL
+        idle = self._idle.idle_cores()
+        if (
+            idle is not None
+            and idle > GROW_WHEN_IDLE
+            and queue
+            and self.jobs < self.max_jobs
+            and len(self.workers) >= self.jobs
+            and all(w.task is not None for w in self.workers)
+        ):
+            self.jobs += 1
+            self.peak_jobs = max(self.peak_jobs, self.jobs)
 
     def _assign(self, worker: _Worker, task: Task) -> None:
         worker.task = task

@@ -74,7 +74,13 @@ class RunOptions:
 
     @property
     def workers(self) -> int:
+        """Workers to start with: ``-j N``, or one per core."""
         return self.jobs or os.cpu_count() or 1
+
+    @property
+    def max_workers(self) -> int:
+        """``-j N`` is fixed; ``-j auto`` (0) may grow to three per core while cases wait."""
+        return self.jobs or 3 * (os.cpu_count() or 1)
 
 
 @dataclass
@@ -265,6 +271,7 @@ def _pool(plan: RunPlan, loop: LoopPlan) -> WorkerPool:
         },
         env=loop.environment,
         grace=THREAD_GRACE * options.timeout_multiplier,
+        max_jobs=options.max_workers,
     )
     pool.should_stop = plan.should_stop
     return pool
@@ -343,7 +350,11 @@ def run_loop(
             "stale": loop.matcher.stale(plan.known_ids),
             "inherits_stdlib": loop.inherits_stdlib,
         },
-        "workers": {"started": pool.spawned, "bytes_sent": pool.bytes_sent},
+        "workers": {
+            "started": pool.spawned,
+            "bytes_sent": pool.bytes_sent,
+            "peak_parallel": pool.peak_jobs,
+        },
         "warm_up": {
             "steps": loop.probe.working_steps if loop.probe else [],
             "left_out": loop.probe.skipped_steps if loop.probe else {},
@@ -455,6 +466,7 @@ def run(
         started_at=started_at,
         duration_s=round(time.monotonic() - started, 3),
         jobs=options.workers,
+        jobs_max=options.max_workers,
         timeout_multiplier=options.timeout_multiplier,
         debug_mode=options.debug_mode,
         repeat=options.repeat,

@@ -26,6 +26,16 @@ def parse_shard(text: Optional[str]) -> Optional[tuple[int, int]]:
     return int(index), int(count)
 
 
+def _jobs(text: str) -> int:
+    """``-j``: ``auto`` (or 0) lets the pool size itself; otherwise a fixed count."""
+    if text == "auto":
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected auto or a number, got {text!r}") from None
+
+
 def default_loops() -> list[str]:
     from ..adapters import available_adapters
 
@@ -66,10 +76,11 @@ class Run(Command):
         add(
             "-j",
             "--jobs",
-            type=int,
+            type=_jobs,
             default=0,
             metavar="N",
-            help="worker processes (default: one per core)",
+            help="worker processes (default: auto, one per core to start with and more, "
+            "up to three per core, while the machine has a core idle because cases are waiting)",
         )
         add(
             "--timeout-multiplier",
@@ -257,7 +268,7 @@ class Run(Command):
         if args.timeout_multiplier <= 0:
             raise UsageError("--timeout-multiplier: must be greater than 0")
         if args.jobs < 0:
-            raise UsageError("--jobs: must be 0 (one per core) or more")
+            raise UsageError("--jobs: must be auto (or 0) or a number of workers")
 
     def _check_sections(self) -> None:
         from ..spec.inventory import load_inventory

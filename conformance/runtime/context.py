@@ -52,6 +52,7 @@ class CaseContext:
         #: True once the harness's capturing exception handler is installed on the loop.
         self.handler_captured = False
         self.protocols = ProtocolRegistry(machines or {}, multiplier)
+        self.protocols.watch_streams()
         self.tls = TLSMaterial(tls_pems)
         self.peers = Peers(multiplier, self.tls, self.protocols)
 
@@ -68,6 +69,7 @@ class CaseContext:
                 callback(*args)
             except Exception as exc:
                 errors.append(exc)
+        self.protocols.unwatch_streams()
         for closer in (self.peers.close, self.tls.close):
             try:
                 closer()

@@ -43,6 +43,7 @@ from .values import (
     CaseFailure,
     SetupError,
     WaitGaveUp,
+    listen_for_failures,
     plain,
     raised_as,
     resolve_type,
@@ -467,6 +468,8 @@ def run_case(
                 ctx = _run_hosted(run, settings) if settings.host else _run_direct(run, new_loop)
             except _FactoryFailed as failed:
                 return CaseRun(_finish(started, failed.result))
+            finally:
+                listen_for_failures(None)
             try:
                 result = run.judge(ctx, logs.records, caught)
             except SetupError as exc:
@@ -498,13 +501,16 @@ class _FactoryFailed(Exception):
 
 
 def _new_context(loop: Any, settings: HarnessSettings) -> CaseContext:
-    return CaseContext(
+    ctx = CaseContext(
         loop,
         settings.multiplier,
         machines=settings.machines,
         tls_pems=settings.tls_pems,
         loop_refs=settings.loop_refs,
     )
+    # Until the case is judged, a failed check ends every wait of the case.
+    listen_for_failures(ctx.protocols.failed)
+    return ctx
 
 
 def _run_direct(run: _Run, new_loop: Callable[[], Any]) -> CaseContext:

@@ -31,9 +31,29 @@ LOOPBACK = {socket.AF_INET: "127.0.0.1", getattr(socket, "AF_INET6", -1): "::1"}
 class PeerConn:
     """The peer's end of one connection: blocking calls, each with a timeout."""
 
-    def __init__(self, sock: socket.socket, timeout: float) -> None:
+    def __init__(self, sock: socket.socket, timeout: float, owned: Optional[list] = None) -> None:
         self.sock = sock
+        self.timeout = timeout
         self.sock.settimeout(timeout)
+        #: The peer's list of sockets to shut down when the case ends.
+        self._owned = owned
+
+    def secure(self, context: Any, **options: Any) -> None:
+        """Switch to TLS here (a STARTTLS answer, a handshake the case checks).
+
+        Use this rather than ``context.wrap_socket(conn.sock, ...)``: wrapping
+        detaches the plain socket, so a handshake the loop never answers could
+        only end at the peer's timeout. Here the wrapper is known to the peer
+        before the handshake starts, and the case's end interrupts it.
+        ``options`` go to ``wrap_socket`` (``server_side=True``, or
+        ``server_hostname=...``); a failed handshake raises as wrap_socket would.
+        """
+        wrapped = context.wrap_socket(self.sock, do_handshake_on_connect=False, **options)
+        if self._owned is not None:
+            self._owned.append(wrapped)
+        wrapped.settimeout(self.timeout)
+        self.sock = wrapped
+        wrapped.do_handshake()
 
     def send(self, data: bytes) -> None:
         self.sock.sendall(data)
@@ -117,8 +137,12 @@ def hold(conn: PeerConn) -> bytes:
 _RAISE = object()
 
 #: Seconds (scaled) a peer may still run once every transport of its case has
-#: called connection_lost(): by then it has all the data and its EOF.
-EOF_GRACE = 3.0
+#: called connection_lost(): by then it has all the data and its EOF, which
+#: reach a peer thread of the same process within milliseconds. A second is
+#: ample on a loaded machine (--timeout-multiplier scales it on a slower one),
+#: and a loop that never closes its sockets pays it once per case, not the
+#: peer's whole timeout.
+EOF_GRACE = 1.0
 
 
 class Peer:
@@ -291,7 +315,7 @@ class Peers:
                         raise
                     results.append(handshake_failed)
                     continue
-                conn = PeerConn(wrapped, self.timeout)
+                conn = PeerConn(wrapped, self.timeout, peer.sockets)
                 results.append(script(conn))
             return results
 
@@ -328,7 +352,7 @@ class Peers:
                 if handshake_failed is _RAISE:
                     raise
                 return handshake_failed
-            return script(PeerConn(wrapped, self.timeout))
+            return script(PeerConn(wrapped, self.timeout, peer.sockets))
 
         peer.start(run)
         return peer
@@ -339,7 +363,7 @@ class Peers:
         ours, theirs = socket.socketpair(*args)
         ours.setblocking(False)
         self.loose.extend([ours, theirs])
-        return ours, PeerConn(theirs, self.timeout)
+        return ours, PeerConn(theirs, self.timeout, self.loose)
 
     def run(self, script: Callable[[], Any], name: str = "thread") -> Peer:
         """Run any blocking function as a peer thread."""

@@ -223,6 +223,10 @@ class ProtocolRegistry:
         self.machines = machines
         self.multiplier = multiplier
         self.violations: list[str] = []
+        #: Checks of the case that failed so far (see decided()).
+        self.failures: list[str] = []
+        #: Connections of asyncio's streams (see watch_streams()).
+        self.stream_watches: list[_StreamWatch] = []
         self.watches: list[Watch] = []
         self.classes = {kind: self._make_base(kind) for kind in CALLBACKS}
 
@@ -301,13 +305,66 @@ class ProtocolRegistry:
         """Why the case has already failed, so that no wait can change its verdict."""
         if self.violations:
             return f"the case has already failed: {self.violations[0]}"
+        if self.failures:
+            return f"the case has already failed: {self.failures[0]}"
         return None
+
+    def failed(self, failure: BaseException) -> None:
+        """A check of the case failed (a CaseFailure was made): see values.listen_for_failures."""
+        self.failures.append(
+            str(failure).splitlines()[0][:200] if str(failure) else "a check failed"
+        )
 
     def all_lost_since(self) -> float | None:
         """When the last protocol of the case got connection_lost, if every one has."""
-        if not self.watches or any(w.lost_at is None for w in self.watches):
+        watches = [*self.watches, *self.stream_watches]
+        if not watches or any(w.lost_at is None for w in watches):
             return None
-        return max(w.lost_at for w in self.watches)  # type: ignore[type-var]
+        return max(w.lost_at for w in watches)  # type: ignore[type-var]
+
+    def watch_streams(self) -> None:
+        """Count the connections of asyncio's streams (StreamReaderProtocol) as well.
+
+        Stream cases use asyncio's own protocol, not a watched one, so without
+        this a loop that never closes a stream's socket would keep the peer
+        waiting for its EOF for the peer's whole timeout. Only when each was
+        lost is recorded; call unwatch_streams() when the case ends.
+        """
+        registry = self
+
+        def connection_made(proto: Any, transport: Any) -> Any:
+            watch = _StreamWatch()
+            proto.__dict__["_cf_stream_watch"] = watch
+            registry.stream_watches.append(watch)
+            return _STREAM_MADE(proto, transport)
+
+        def connection_lost(proto: Any, exc: Any) -> Any:
+            watch = proto.__dict__.get("_cf_stream_watch")
+            if watch is not None and watch.lost_at is None:
+                watch.lost_at = time.monotonic()
+            return _STREAM_LOST(proto, exc)
+
+        _STREAM_PROTOCOL.connection_made = connection_made  # type: ignore[method-assign]
+        _STREAM_PROTOCOL.connection_lost = connection_lost  # type: ignore[method-assign]
+
+    @staticmethod
+    def unwatch_streams() -> None:
+        _STREAM_PROTOCOL.connection_made = _STREAM_MADE  # type: ignore[method-assign]
+        _STREAM_PROTOCOL.connection_lost = _STREAM_LOST  # type: ignore[method-assign]
+
+
+class _StreamWatch:
+    """One connection of asyncio's StreamReaderProtocol: only when it was lost."""
+
+    def __init__(self) -> None:
+        self.lost_at: float | None = None
+
+
+#: asyncio's own stream protocol and its methods as imported, restored after
+#: every case (never a wrapper of an earlier case's wrapper).
+_STREAM_PROTOCOL = asyncio.StreamReaderProtocol
+_STREAM_MADE = _STREAM_PROTOCOL.connection_made
+_STREAM_LOST = _STREAM_PROTOCOL.connection_lost
 
 
 def _fail_if_futile(proto: Any, event: str) -> None:

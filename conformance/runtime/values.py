@@ -11,7 +11,7 @@ import concurrent.futures
 import socket
 import ssl
 import subprocess
-from typing import Any
+from typing import Any, Callable, Optional
 
 EXCEPTION_NAMESPACES = {
     "asyncio": asyncio,
@@ -35,6 +35,21 @@ class CaseFailure(AssertionError):
         self.expected = expected
         self.actual = actual
         self.cause = cause
+        if _failure_listener is not None:
+            _failure_listener(self)
+
+
+#: Told of every CaseFailure made while a case runs (the harness sets it), so
+#: that a wait in the case's clean-up, a peer's ``done()`` in a ``finally:``,
+#: say, ends at once instead of waiting out its timeout: the verdict is already
+#: decided, and nothing that peer does can change it.
+_failure_listener: Optional[Callable[[CaseFailure], None]] = None
+
+
+def listen_for_failures(listener: Optional[Callable[[CaseFailure], None]]) -> None:
+    """Point the failure listener at the running case (``None`` when it ends)."""
+    global _failure_listener
+    _failure_listener = listener
 
 
 class WaitGaveUp(CaseFailure):
