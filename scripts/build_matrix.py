@@ -1,15 +1,19 @@
 """Regenerate the published compatibility matrix in reports/matrix/.
 
     python scripts/build_matrix.py [--pythons 3.9 ... 3.13] [--loops NAME ...]
-                                   [--jobs N] [--fresh] [--merge-only]
+                                   [--jobs N] [--parallel N] [--fresh] [--merge-only]
 
 For each Python found (pyenv's, or pythonX.Y on PATH) it makes a virtualenv
 under .matrix/, installs the project, then each adapter in adapters/ on its
 own (a loop that does not install on that Python is simply absent there). It
 runs each loop in its own ``asyncio-conformance run`` with that loop's
 expectations file, writing .matrix/results/py<X.Y>-<loop>.json, and finally
-merges every results file there into reports/matrix/{matrix.json,matrix.html,
-matrix.md} and the README's summary table. Also available as ``tox -e matrix``.
+merges every results file there with ``asyncio-conformance matrix`` into
+reports/matrix/ (index.html, a page per Python, a findings page per run,
+matrix.json, matrix.md) and the README's summary table. Also available as
+``tox -e matrix``. ``--jobs`` is each run's -j (default auto); ``--parallel``
+runs that many loops at once. The CI workflow (.github/workflows/matrix.yml)
+runs the same commands as one job per Python and loop.
 
 One file per (Python, loop) makes the build resumable: a results file that
 already exists is reused unless --fresh is given, so after fixing one loop's
@@ -26,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,17 +77,21 @@ def install_adapters(env: Path, wanted: set[str] | None) -> dict[str, Path]:
     return installed
 
 
-def run_loop(env: Path, version: str, loop: str, expectations: Path | None, jobs: int) -> Path:
+def run_loop(env: Path, version: str, loop: str, expectations: Path | None, jobs: str) -> Path:
     out = RESULTS / f"py{version}-{loop}.json"
     partial = out.with_suffix(".partial.json")
-    command = [str(env / "bin" / "asyncio-conformance"), "run", "-q", "-j", str(jobs)]
+    command = [str(env / "bin" / "asyncio-conformance"), "run", "-q", "-j", jobs]
     command += ["--loop", loop, "--json", str(partial)]
     if expectations is not None and expectations.is_file():
         command += ["--expectations", str(expectations.relative_to(ROOT))]
     started = time.monotonic()
     # A failing gate (exit 1) is still a matrix entry; only a run that wrote
     # nothing (exit 2, a crash of the tool itself) is not.
-    proc = subprocess.run(command, cwd=ROOT, check=False)
+    proc = subprocess.run(
+        command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    if proc.returncode not in (0, 1):
+        print(proc.stderr[-2000:], file=sys.stderr)
     took = time.monotonic() - started
     if partial.exists():
         partial.replace(out)
@@ -114,7 +123,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pythons", nargs="+", default=list(DEFAULT_PYTHONS))
     parser.add_argument("--loops", nargs="+", help="only these loops (default: all)")
-    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--jobs", default="auto", help="each run's -j (default: auto)")
+    parser.add_argument(
+        "--parallel", type=int, default=1, metavar="N", help="run N loops at once (default 1)"
+    )
     parser.add_argument("--fresh", action="store_true", help="re-run even where results exist")
     parser.add_argument("--merge-only", action="store_true", help="only merge existing results")
     args = parser.parse_args()
@@ -132,11 +144,19 @@ def main() -> int:
                 name: None for name in BUNDLED_LOOPS if wanted is None or name in wanted
             }
             loops.update(install_adapters(env, wanted))
+            todo = []
             for loop, expectations in loops.items():
                 if (RESULTS / f"py{version}-{loop}.json").exists() and not args.fresh:
                     print(f"  Python {version} {loop}: results exist; reused")
                     continue
-                run_loop(env, version, loop, expectations, args.jobs)
+                todo.append((loop, expectations))
+            with ThreadPoolExecutor(max(1, args.parallel)) as pool:
+                runs = [
+                    pool.submit(run_loop, env, version, loop, expectations, args.jobs)
+                    for loop, expectations in todo
+                ]
+                for run in runs:
+                    run.result()  # a failure to even start a run stops the build
     existing = sorted(RESULTS.glob("py*-*.json"))
     existing = [p for p in existing if not p.name.endswith(".partial.json")]
     if not existing:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,10 @@ from conformance.reports import load_results
 from conformance.reports.matrix import (
     compact_matrix,
     merge_results,
-    render_matrix_markdown,
     replace_between_markers,
     write_matrix_json,
 )
+from conformance.reports.matrix_site import render_findings_page, render_summary_markdown
 
 from .conftest import run_cli
 
@@ -66,9 +67,43 @@ def test_markdown_table_marks_missing_pythons() -> None:
             document("3.12.1", {"x": ["pass", "pass"]}),
         ]
     )
-    table = render_matrix_markdown(merged)
-    assert "| x | 1.0 | 50% must, n/a compat | 100% must, n/a compat |" in table
-    assert "| y | 1.0 | 100% must, n/a compat | not installable |" in table
+    table = render_summary_markdown(merged)
+    x = "| x | 1.0 | 50% must, n/a compat; hygiene n/a; [1 finding](findings/python-3.11/x.md)"
+    assert x + " | 100% must, n/a compat; hygiene n/a; [0 findings]" in table
+    assert "(findings/python-3.11/y.md) | not installable |" in table
+    # Links are relative to where the table goes: the README is two folders up.
+    assert "(reports/matrix/findings/python-3.12/x.md)" in render_summary_markdown(
+        merged, "reports/matrix/"
+    )
+
+
+def test_hygiene_is_counted_apart_from_the_percentages() -> None:
+    doc = document("3.12.1", {"x": ["pass"]})
+    doc["runs"][0]["hygiene"] = [
+        {"id": "loop.close/hygiene/fds-closed", "outcome": "fail", "raw_outcome": "fail"},
+        {"id": "loop.close/hygiene/threads-ended", "outcome": "pass", "raw_outcome": "pass"},
+    ]
+    table = render_summary_markdown(merge_results([doc]))
+    assert "100% must, n/a compat; hygiene 1/2 (fds-closed)" in table
+
+
+def test_a_findings_page_lists_causes_with_their_reproducers() -> None:
+    doc = document("3.12.1", {"x": ["fail"]})
+    case = doc["runs"][0]["cases"][0]
+    case.update(
+        message="boom at 0x7f00deadbeef via ('127.0.0.1', 45678)",
+        kind="exception",
+        cause="boom",
+        quote="The quoted sentence.",
+        repro="asyncio-conformance repro 'a/b/c0' --loop x",
+    )
+    (run,) = merge_results([doc])["runs"]
+    page = render_findings_page(run)
+    assert page.startswith("# x 1.0 on Python 3.12.1")
+    assert "> The quoted sentence." in page
+    assert "Reproduce: `asyncio-conformance repro 'a/b/c0' --loop x`" in page
+    # Run-to-run noise is blanked, so a rebuild's diff shows behaviour changes only.
+    assert "0x7f00deadbeef" not in page and "45678" not in page
 
 
 def test_readme_markers() -> None:
@@ -80,19 +115,29 @@ def test_readme_markers() -> None:
         replace_between_markers("no markers", "x")
 
 
-def test_matrix_command_writes_three_files(tmp_path: Path) -> None:
+def test_matrix_command_writes_the_site(tmp_path: Path) -> None:
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     a.write_text(json.dumps(document("3.11.7", {"x": ["pass"]})))
     b.write_text(json.dumps(document("3.12.1", {"x": ["fail"]})))
     proc = run_cli("matrix", str(a), str(b), "--output-dir", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "matrix.html",
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "findings",
+        "index.html",
         "matrix.json",
         "matrix.md",
+        "python-3.11.html",
+        "python-3.12.html",
     ]
-    assert "x (Python 3.12)" in (tmp_path / "out" / "matrix.html").read_text()
-    matrix = json.loads((tmp_path / "out" / "matrix.json").read_text())
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "findings").rglob("*.md")) == [
+        "findings/python-3.11/x.md",
+        "findings/python-3.12/x.md",
+    ]
+    index = (out / "index.html").read_text()
+    assert 'href="findings/python-3.12/x.md"' in index and 'href="python-3.11.html"' in index
+    assert "x (Python 3.12)" in (out / "python-3.12.html").read_text()
+    matrix = json.loads((out / "matrix.json").read_text())
     assert matrix["kind"] == "matrix"
     assert [c["name"] for c in matrix["columns"]] == ["x (Python 3.11)", "x (Python 3.12)"]
     assert matrix["cases"][0]["outcomes"] == ["pass", "fail"]
@@ -174,5 +219,8 @@ def test_the_published_matrix_is_complete_and_the_readme_shows_it() -> None:
 
     readme = (root / "README.md").read_text()
     readme = readme.split("<!-- matrix:start -->")[1].split("<!-- matrix:end -->")[0]
+    readme = readme.replace("](reports/matrix/", "](")  # its links start two folders up
     page = (root / "reports" / "matrix" / "matrix.md").read_text()
     assert table(page) and table(readme) == table(page)
+    for link in re.findall(r"\]\((findings/[^)]+)\)", page):
+        assert (root / "reports" / "matrix" / link).is_file(), link

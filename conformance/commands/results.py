@@ -79,7 +79,7 @@ class MatrixCommand(Command):
             type=Path,
             required=True,
             metavar="DIR",
-            help="writes matrix.json, matrix.html and matrix.md here",
+            help="writes index.html, python-X.Y.html, findings/, matrix.json and matrix.md here",
         )
         parser.add_argument(
             "--readme",
@@ -89,14 +89,22 @@ class MatrixCommand(Command):
         )
 
     def run(self) -> int:
+        import os
+
         from ..reports._atomic import atomic_write_text
         from ..reports.html import write_html
         from ..reports.matrix import (
             compact_matrix,
             merge_results,
-            render_matrix_markdown,
             replace_between_markers,
             write_matrix_json,
+        )
+        from ..reports.matrix_index import write_index
+        from ..reports.matrix_site import (
+            python_page,
+            render_summary_markdown,
+            runs_by_python,
+            write_findings_pages,
         )
 
         try:
@@ -105,19 +113,27 @@ class MatrixCommand(Command):
             raise UsageError(str(exc)) from None
         out = self.args.output_dir
         out.mkdir(parents=True, exist_ok=True)
+        write_findings_pages(matrix, out)
+        for python, document in runs_by_python(matrix).items():
+            write_html(document, out / python_page(python), compact=True, clauses_only=True)
         write_matrix_json(compact_matrix(matrix), out / "matrix.json")
-        write_html(matrix, out / "matrix.html", compact=True)
-        page = render_matrix_markdown(matrix, html_link="matrix.html")
-        atomic_write_text(out / "matrix.md", "# Compatibility matrix\n\n" + page)
-        table = render_matrix_markdown(matrix)
+        atomic_write_text(
+            out / "matrix.md", "# Compatibility matrix\n\n" + render_summary_markdown(matrix)
+        )
+        write_index(matrix, out / "index.html")
+        (out / "matrix.html").unlink(missing_ok=True)  # the one-page matrix of earlier versions
         if self.args.readme:
+            prefix = os.path.relpath(out, self.args.readme.resolve().parent) + "/"
             try:
                 atomic_write_text(
-                    self.args.readme, replace_between_markers(self.args.readme.read_text(), table)
+                    self.args.readme,
+                    replace_between_markers(
+                        self.args.readme.read_text(), render_summary_markdown(matrix, prefix)
+                    ),
                 )
             except ValueError as exc:
                 raise UsageError(f"{self.args.readme}: {exc}") from None
-        print(table)
+        print(render_summary_markdown(matrix, str(out) + "/"))
         return EXIT_OK
 
 

@@ -69,3 +69,23 @@ def one_line(value: Any, limit: int = 200) -> str:
     if len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
     return text
+
+
+#: What changes from one run to the next without meaning anything: object
+#: addresses, ephemeral ports, temporary folders, fd numbers in socket reprs.
+_VOLATILE = (
+    (re.compile(r"0x[0-9a-fA-F]{6,}"), "0x…"),
+    (re.compile(r"('(?:127\.0\.0\.1|::1|0\.0\.0\.0|::)',\s*)\d{4,5}"), r"\g<1>…"),
+    (re.compile(r"(/tmp/|/var/tmp/)[\w.-]+"), r"\g<1>…"),
+    (re.compile(r"\bfd=\d+"), "fd=…"),
+    (re.compile(r"\b\d+\.\d{3,}s\b"), "…s"),
+)
+
+
+def stable_text(value: Any) -> str:
+    """``value`` with run-to-run noise blanked, for published pages whose git
+    diffs should show what changed in a loop, not which port it got."""
+    text = clean_text(value)
+    for pattern, replacement in _VOLATILE:
+        text = pattern.sub(replacement, text)
+    return text

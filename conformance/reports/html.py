@@ -216,13 +216,17 @@ def _group_cell(cases: list[Mapping[str, Any]], level: str) -> dict[str, Any]:
     return {"cls": f"o-{worst}", "sym": sym, "title": title}
 
 
-def build_view(results: Mapping[str, Any], *, compact: bool = False) -> dict[str, Any]:
+def build_view(
+    results: Mapping[str, Any], *, compact: bool = False, clauses_only: bool = False
+) -> dict[str, Any]:
     """Turn a results dict into the plain data the template lays out.
 
     ``compact`` is for the published matrix (~30 runs): a case cell keeps its
     outcome (as a symbol) and a short title but no inline message, and the
     search box matches case ids, clauses and sections but not messages. That
-    keeps a page of ~30 runs to a few megabytes.
+    keeps a page of ~30 runs to a few megabytes. ``clauses_only`` (a published
+    per-Python page) leaves out the case rows and failure details as well:
+    the per-run findings pages carry those.
     """
     message_limit, reason_limit = (100, 100) if compact else (300, 200)
     results = clean_tree(results)
@@ -395,10 +399,12 @@ def build_view(results: Mapping[str, Any], *, compact: bool = False) -> dict[str
         "clause_groups": clause_groups,
         "n_clauses": sum(len(g["rows"]) for g in clause_groups),
         "apis": api_rows,
-        "failures": failures,
+        "failures": [] if clauses_only else failures,
         "findings": findings,
         "n_findings": sum(len(f["entries"]) for f in findings),
-        "cases": case_rows,
+        "cases": [] if clauses_only else case_rows,
+        "n_cases": len(case_rows),
+        "clauses_only": clauses_only,
         "impl": impl_rows,
         "ambiguities": ambiguities,
         "outcomes": OUTCOMES,
@@ -449,12 +455,17 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_html(results: Mapping[str, Any], *, compact: bool = False) -> str:
+def render_html(
+    results: Mapping[str, Any], *, compact: bool = False, clauses_only: bool = False
+) -> str:
     """Return the HTML report for ``results`` as a string (see :func:`build_view`)."""
     template = _environment().get_template("report.html.j2")
-    return template.render(view=build_view(results, compact=compact), symbols=SYMBOLS)
+    view = build_view(results, compact=compact, clauses_only=clauses_only)
+    return template.render(view=view, symbols=SYMBOLS)
 
 
-def write_html(results: Mapping[str, Any], path: Path, *, compact: bool = False) -> None:
+def write_html(
+    results: Mapping[str, Any], path: Path, *, compact: bool = False, clauses_only: bool = False
+) -> None:
     """Write the HTML report for ``results`` to ``path`` atomically."""
-    atomic_write_text(path, render_html(results, compact=compact))
+    atomic_write_text(path, render_html(results, compact=compact, clauses_only=clauses_only))

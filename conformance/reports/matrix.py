@@ -7,8 +7,8 @@ unchanged. That document is far too big to publish (every message, traceback
 and expectation reason of ~30 runs: tens of megabytes), so the JSON that is
 committed is :func:`compact_matrix`'s: one row per case with one outcome per
 column, and each distinct note (expectation reason, failure or skip message)
-stored once (docs/results-format.md, "The matrix document"). A Markdown table
-(loops by Python versions) summarizes it for the README.
+stored once (docs/results-format.md, "The matrix document"). The pages that
+are published with it are matrix_site's and matrix_index's.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import json
 from typing import Any, Iterable, Mapping
 
 from ._atomic import atomic_write_text
-from ._text import one_line
-from .stats import conformance, format_percent, gate
+from ._text import one_line, stable_text
+from .stats import gate
 
 MATRIX_START = "<!-- matrix:start -->"
 MATRIX_END = "<!-- matrix:end -->"
@@ -90,6 +90,8 @@ def _merged_environment(environments: list[Mapping[str, Any]], pythons: list[str
 
 #: ``kind`` of the compact document, so that readers of results files can tell it apart.
 MATRIX_KIND = "matrix"
+#: 2: what a clause's cases share (api, section, level, quote) is under ``clauses``.
+MATRIX_SCHEMA = 2
 #: Notes longer than this are cut: the matrix says why in a line, the loop's own
 #: report (or ``repro``) has the whole story.
 NOTE_LIMIT = 400
@@ -100,13 +102,13 @@ def _note(case: Mapping[str, Any]) -> str:
     outcome = case.get("outcome")
     reason = (case.get("expected") or {}).get("reason")
     if outcome in ("xfail", "xpass") and reason:
-        return one_line(reason, NOTE_LIMIT)
+        return one_line(stable_text(reason), NOTE_LIMIT)
     if case.get("observed") is not None:
         # impl-defined: what each loop chose is the point of the case, pass or not.
         return one_line(f"observed: {case['observed']}", NOTE_LIMIT)
     if outcome == "pass":
         return ""
-    return one_line(case.get("message"), NOTE_LIMIT)
+    return one_line(stable_text(case.get("message")), NOTE_LIMIT)
 
 
 def compact_matrix(merged: Mapping[str, Any]) -> dict:
@@ -136,14 +138,19 @@ def compact_matrix(merged: Mapping[str, Any]) -> dict:
     notes: list[str] = []
     note_index: dict[str, int] = {}
     rows: dict[str, dict[str, Any]] = {}
+    clauses: dict[str, dict[str, Any]] = {}
     for column, run in enumerate(runs):
         for case in run.get("cases", []):
             row = rows.get(case["id"])
             if row is None:
-                row = {
-                    key: case.get(key)
-                    for key in ("id", "api", "section", "clause", "level", "quote")
-                }
+                clause = case.get("clause")
+                # What every case of a clause shares is stored once, by clause.
+                clauses.setdefault(
+                    clause, {key: case.get(key) for key in ("api", "section", "level", "quote")}
+                )
+                row = {"id": case["id"]}  # its clause is the id up to the last "/"
+                if case.get("loop_independent"):
+                    row["loop_independent"] = True
                 row["outcomes"] = [None] * len(runs)
                 row["notes"] = [None] * len(runs)
                 rows[case["id"]] = row
@@ -158,7 +165,7 @@ def compact_matrix(merged: Mapping[str, Any]) -> dict:
         if all(n is None for n in row["notes"]):
             del row["notes"]
     return {
-        "schema": merged.get("schema", 1),
+        "schema": MATRIX_SCHEMA,
         "kind": MATRIX_KIND,
         "tool": merged.get("tool", {}),
         "environment": {
@@ -168,6 +175,7 @@ def compact_matrix(merged: Mapping[str, Any]) -> dict:
         }
         | {"pythons": merged["environment"].get("matrix_pythons", [])},
         "columns": columns,
+        "clauses": clauses,
         "notes": notes,
         "cases": list(rows.values()),
     }
@@ -176,7 +184,7 @@ def compact_matrix(merged: Mapping[str, Any]) -> dict:
 def write_matrix_json(matrix: Mapping[str, Any], path: Any) -> None:
     """Write the compact matrix, one case per line, so that a regeneration's git
     diff shows which cases changed rather than one enormous changed line."""
-    head = {key: value for key, value in matrix.items() if key not in ("notes", "cases")}
+    head = {key: value for key, value in matrix.items() if key not in ("clauses", "notes", "cases")}
 
     def dump(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
@@ -185,6 +193,11 @@ def write_matrix_json(matrix: Mapping[str, Any], path: Any) -> None:
     for key, value in head.items():
         nested = json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
         lines.append(f"  {dump(key)}: {nested},")
+    lines.append('  "clauses": {')
+    lines.append(
+        ",\n".join(f"    {dump(key)}: {dump(value)}" for key, value in matrix["clauses"].items())
+    )
+    lines.append("  },")
     lines.append('  "notes": [')
     lines.append(",\n".join(f"    {dump(note)}" for note in matrix["notes"]))
     lines.append("  ],")
@@ -197,55 +210,6 @@ def write_matrix_json(matrix: Mapping[str, Any], path: Any) -> None:
 
 def _version_key(version: str) -> tuple:
     return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
-
-
-def render_matrix_markdown(
-    matrix: Mapping[str, Any], html_link: str = "reports/matrix/matrix.html"
-) -> str:
-    """Loops as rows, Python versions as columns; each cell must% / compat%.
-
-    ``html_link`` is where the full page is, relative to where the table goes
-    (the README at the project root, or matrix.md next to the page).
-    """
-    pythons = sorted({_minor(r["loop"]["python"]) for r in matrix["runs"]}, key=_version_key)
-    loops: dict[str, dict[str, Mapping[str, Any]]] = {}
-    versions: dict[str, list[str]] = {}
-    for run in matrix["runs"]:
-        name = run["loop"]["base_name"]
-        loops.setdefault(name, {})[_minor(run["loop"]["python"])] = run
-        version = str(run["loop"].get("version", ""))
-        if version not in versions.setdefault(name, []):
-            versions[name].append(version)
-    lines = [
-        "| loop | version | " + " | ".join(f"Python {p}" for p in pythons) + " |",
-        "| --- | --- | " + " | ".join("---" for _ in pythons) + " |",
-    ]
-    for name in sorted(loops):
-        cells = []
-        for python in pythons:
-            run = loops[name].get(python)
-            if run is None:
-                cells.append("not installable")
-                continue
-            tallies = conformance(run)
-            cell = (
-                f"{format_percent(tallies['must'].percent)} must, "
-                f"{format_percent(tallies['compat'].percent)} compat"
-            )
-            if run.get("complete") is False:
-                not_run = (run.get("summary") or {}).get("not_run") or 0
-                cell += f" (cut short: {not_run} cases not run)"
-            elif gate(run) != "pass":
-                cell += " (gate fails: deviations not in its expectations)"
-            cells.append(cell)
-        lines.append(f"| {name} | {', '.join(versions[name])} | " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append(
-        "Percentages are passing cases over cases run (skips excluded), rounded down; "
-        "known deviations (xfail) count as not passing. Full per-clause matrix: "
-        f"[{html_link}]({html_link})."
-    )
-    return "\n".join(lines) + "\n"
 
 
 def replace_between_markers(text: str, block: str) -> str:

@@ -197,15 +197,21 @@ class Watch:
 
 
 def _wrap(kind: str, name: str, func: Any, registry: ProtocolRegistry) -> Any:
+    # A callback is recorded once however many overrides chain to it through
+    # super(), so the depth is counted per callback name: a loop that calls
+    # connection_lost() from inside data_received() (close() there, made
+    # synchronous) still has that connection_lost() recorded.
+    key = f"_cf_depth_{name}"
+
     def wrapper(self: Any, *args: Any) -> Any:
-        depth = self.__dict__.get("_cf_depth", 0)
+        depth = self.__dict__.get(key, 0)
         if depth == 0:
             registry.record(self, kind, name, args)
-        self.__dict__["_cf_depth"] = depth + 1
+        self.__dict__[key] = depth + 1
         try:
             result = func(self, *args)
         finally:
-            self.__dict__["_cf_depth"] = depth
+            self.__dict__[key] = depth
         if depth == 0 and name == "get_buffer":
             self.__dict__["_cf_last_buffer"] = result
         return result
