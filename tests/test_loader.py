@@ -102,6 +102,33 @@ def test_quote_may_wrap_differently(tmp_path: Path) -> None:
     assert load_suite(write(tmp_path, text)).cases
 
 
+def test_a_clause_may_cite_the_311_docs_and_is_checked_against_them(tmp_path: Path) -> None:
+    # The 3.11 pages word call_soon differently from the 3.7 text.
+    new_wording = "Schedule the *callback* callback to be called with *args* arguments at the next iteration of the event loop."
+    cited = GOOD.replace(
+        "quote: Callbacks are called in the order in which they are registered.",
+        f'docs: "3.11"\n        quote: "{new_wording}"',
+    )
+    (case, *_) = load_suite(write(tmp_path, cited)).cases
+    assert case.docs == "3.11" and case.listing()["docs"] == "3.11"
+    # The same quote without the citation is checked against the 3.7 text, and fails.
+    uncited = GOOD.replace(
+        "quote: Callbacks are called in the order in which they are registered.",
+        f'quote: "{new_wording}"',
+    )
+    (message,) = problems(write(tmp_path, uncited))
+    assert "not verbatim from reference/asyncio-docs.txt" in message
+    # A file may cite 3.11 for all its clauses; the 3.7 wording then fails.
+    old_wording = "Schedule a `callback` to be called with `args` arguments at the next iteration of the event loop."
+    only_37 = GOOD.replace(
+        "quote: Callbacks are called in the order in which they are registered.",
+        f'quote: "{old_wording}"',
+    )
+    assert load_suite(write(tmp_path, only_37)).cases
+    (message,) = problems(write(tmp_path, 'docs: "3.11"\n' + only_37))
+    assert "not verbatim from reference/asyncio-docs-3.11.txt" in message
+
+
 def test_code_syntax_error_uses_spec_line_numbers(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("loop.call_soon(trace, 2)", "loop.call_soon(trace, 2"))
     messages = problems(path)

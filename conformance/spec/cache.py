@@ -22,6 +22,7 @@ from typing import Optional
 
 from .. import __version__
 from ..paths import reference_dir
+from .inventory import DOCS_TEXTS
 from .model import Case, Markers
 
 #: Besides every file of conformance/spec/: the modules validation imports from elsewhere.
@@ -51,7 +52,7 @@ def _fingerprint() -> bytes:
     sources += [here.parent / name for name in _OTHER_SOURCES]
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for name in ("asyncio-docs.txt", "api-inventory.yaml"):
+    for name in (*DOCS_TEXTS.values(), "api-inventory.yaml"):
         digest.update((reference_dir() / name).read_bytes())
     return digest.digest()
 

@@ -41,9 +41,15 @@ def normalize(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+#: The texts a quote may cite (a spec file's or a clause's ``docs``), by the
+#: Python version whose documentation they are. "3.7" is the default.
+DOCS_TEXTS = {"3.7": "asyncio-docs.txt", "3.11": "asyncio-docs-3.11.txt"}
+DEFAULT_DOCS = "3.7"
+
+
 @functools.cache
-def docs_text(path: Path | None = None) -> str:
-    path = path or reference_dir() / "asyncio-docs.txt"
+def docs_text(path: Path | None = None, version: str = DEFAULT_DOCS) -> str:
+    path = path or reference_dir() / DOCS_TEXTS[version]
     return normalize(path.read_text(encoding="utf-8"))
 
 

@@ -19,7 +19,7 @@ from ..paths import specs_dir
 from ..runtime.compile import compile_case
 from ..runtime.values import resolve_type
 from . import cache
-from .inventory import docs_text, load_inventory, normalize
+from .inventory import DEFAULT_DOCS, DOCS_TEXTS, docs_text, load_inventory, normalize
 from .lint import lint_case
 from .markers import kind_requires, parse_python_spec
 from .model import Case, Markers, Suite
@@ -161,8 +161,9 @@ def _quotes(value: Any) -> list[str]:
 
 def _semantic_problems(doc: Located, path: Path) -> Iterable[Problem]:
     inventory = load_inventory()
-    docs = docs_text()
     data = doc.data
+    file_docs = data.get("docs", DEFAULT_DOCS)
+    every_text = " ".join(docs_text(version=v) for v in DOCS_TEXTS)
     section = data["section"]
     if section not in inventory.sections:
         yield doc.problem(
@@ -175,12 +176,13 @@ def _semantic_problems(doc: Located, path: Path) -> Iterable[Problem]:
         )
     for name, machine in (data.get("machines") or {}).items():
         quotes = machine.get("quote", [])
+        docs = docs_text(version=file_docs)
         for i, quote in enumerate(_quotes(quotes)):
             if normalize(quote) not in docs:
                 at = ("machines", name, "quote") + ((i,) if isinstance(quotes, list) else ())
                 yield doc.problem(
                     at,
-                    f"machine {name}: quote is not verbatim from reference/asyncio-docs.txt: "
+                    f"machine {name}: quote is not verbatim from reference/{DOCS_TEXTS[file_docs]}: "
                     f"{normalize(quote)[:80]!r}",
                 )
     for api, api_body in (data.get("apis") or {}).items():
@@ -195,6 +197,8 @@ def _semantic_problems(doc: Located, path: Path) -> Iterable[Problem]:
         for clause_id, clause in api_body["clauses"].items():
             clause_path = api_path + ("clauses", clause_id)
             yield from _marker_problems(doc, clause_path, clause)
+            cited = clause.get("docs", file_docs)
+            docs = docs_text(version=cited)
             for i, quote in enumerate(_quotes(clause["quote"])):
                 if normalize(quote) not in docs:
                     qpath = (
@@ -204,12 +208,13 @@ def _semantic_problems(doc: Located, path: Path) -> Iterable[Problem]:
                     )
                     yield doc.problem(
                         qpath,
-                        "quote is not verbatim from reference/asyncio-docs.txt: "
-                        f"{normalize(quote)[:80]!r}",
+                        f"quote is not verbatim from reference/{DOCS_TEXTS[cited]} "
+                        f"(the {cited} docs it cites): {normalize(quote)[:80]!r}",
                     )
             resolution = clause.get("resolution") or {}
+            # A contradiction may be with the other version's text.
             for quote in _quotes(resolution.get("contradicts", [])):
-                if normalize(quote) not in docs:
+                if normalize(quote) not in every_text:
                     yield doc.problem(
                         clause_path + ("resolution", "contradicts"),
                         f"contradicting quote is not verbatim: {normalize(quote)[:80]!r}",
@@ -316,6 +321,7 @@ def _expand(doc: Located, start: int) -> list[Case]:
                 "clause": f"{api}/{clause_id}",
                 "level": clause["level"],
                 "quote": tuple(_quotes(clause["quote"])),
+                "docs": clause.get("docs", doc.data.get("docs", DEFAULT_DOCS)),
                 "file": doc.file,
                 "resolution": clause.get("resolution"),
                 "note": clause.get("note"),

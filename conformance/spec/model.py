@@ -62,6 +62,8 @@ class Case:
     markers: Markers = field(default_factory=Markers)
     resolution: Optional[dict] = None
     note: Optional[str] = None
+    #: Which documentation the quote cites ("3.7", the default, or "3.11").
+    docs: str = "3.7"
     #: The case checks asyncio's own code, never the loop under test: it runs,
     #: but counts in no loop's score (see tests/test_loop_independence.py).
     loop_independent: bool = False
@@ -86,6 +88,8 @@ class Case:
         out.update(self.markers.as_dict())
         if self.loop_independent:
             out["loop_independent"] = True
+        if self.docs != "3.7":
+            out["docs"] = self.docs
         if self.resolution:
             out["resolution"] = self.resolution
         return out
