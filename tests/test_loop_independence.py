@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.warmup import REQUIRED_METHODS
+
 #: Cases about the loop's *class*, which the raising loop must share to be
 #: run at all: the harness accepts only an AbstractEventLoop that has the
 #: methods it drives (call_soon, run_until_complete, ...). They do fail a loop
@@ -21,15 +23,7 @@ STRUCTURAL_PREFIXES = (
     "asyncio.set_event_loop/sets-current-loop/loop-under-test-accepted",
 ) + tuple(
     f"asyncio.AbstractEventLoop/documented-methods/method-accepts-documented-arguments[{name}]"
-    for name in (
-        "call_soon",
-        "close",
-        "is_closed",
-        "is_running",
-        "run_forever",
-        "run_until_complete",
-        "stop",
-    )
+    for name in REQUIRED_METHODS  # the methods RaisingLoop must have to be run at all
 )
 
 SCORED_LEVELS = ("must", "compat")
