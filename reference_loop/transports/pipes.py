@@ -13,7 +13,8 @@ Clauses: ``transport-hierarchy/pipe-methods``,
 ``BaseTransport.get_extra_info/pipe-key``,
 ``BaseTransport.close/other-kinds-lose-connection``,
 ``Protocol.eof_received/at-most-once``,
-``BaseProtocol.connection_lost/none-on-local-close-or-eof``.
+``BaseProtocol.connection_lost/none-on-local-close-or-eof``,
+``BufferedProtocol.buffer_updated/every-streaming-method``.
 """
 
 from __future__ import annotations
@@ -77,6 +78,23 @@ class ReadPipeTransport(
 
     def _read_ready(self) -> None:
         if self._resource is None:
+            return
+        protocol = self._protocol
+        if isinstance(protocol, asyncio.BufferedProtocol):
+            # Buffered protocols work with every method that takes streaming
+            # protocols, this one included (BufferedProtocol.buffer_updated/every-streaming-method).
+            try:
+                buf = protocol.get_buffer(-1)
+                if not len(buf):
+                    raise RuntimeError("get_buffer() returned an empty buffer")
+            except (SystemExit, KeyboardInterrupt):
+                raise
+            except BaseException as exc:
+                self._fatal_error(exc, "Fatal error: protocol.get_buffer() call failed.")
+                return
+            self._read_once(
+                "Fatal read error on pipe transport", "buffer_updated", os.readv, self._fd, [buf]
+            )
             return
         self._read_once(
             "Fatal read error on pipe transport", "data_received", os.read, self._fd, READ_CHUNK
