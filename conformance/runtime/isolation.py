@@ -115,6 +115,9 @@ class Snapshot:
     handlers: dict
     wakeup_fd: int
     asyncgen_hooks: Any
+    #: sys.get_coroutine_origin_tracking_depth(): a loop in debug mode turns it
+    #: on, and left on it would let the next case's loop pass without doing so.
+    origin_depth: int
     fds: dict[int, str]
     threads: set
     children: set[int]
@@ -141,6 +144,7 @@ class Snapshot:
             handlers=handlers,
             wakeup_fd=wakeup,
             asyncgen_hooks=sys.get_asyncgen_hooks(),
+            origin_depth=sys.get_coroutine_origin_tracking_depth(),
             fds=open_fds(),
             threads=set(threading.enumerate()),
             children=child_pids(),
@@ -218,4 +222,7 @@ class Snapshot:
         if sys.get_asyncgen_hooks() != self.asyncgen_hooks:
             changed.append("the async generator hooks")
             sys.set_asyncgen_hooks(*self.asyncgen_hooks)
+        if sys.get_coroutine_origin_tracking_depth() != self.origin_depth:
+            changed.append("the coroutine origin tracking depth")
+            sys.set_coroutine_origin_tracking_depth(self.origin_depth)
         return changed
