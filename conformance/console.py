@@ -112,6 +112,12 @@ def print_run(run: dict, stream: TextIO = sys.stdout, shown: int = FINDINGS_SHOW
             f"  SKIPPED  {count} cases: this host has no {feature}; they say nothing about "
             "the loop (run where the host has it to check them)\n"
         )
+    slow = run["summary"].get("skipped_slow")
+    if slow:
+        stream.write(
+            f"  SKIPPED  {slow} slow case{'' if slow == 1 else 's'} (each waits out a documented "
+            "default); run --slow to include them\n"
+        )
     stream.write(summary_line(run) + "\n")
 
 

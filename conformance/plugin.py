@@ -51,6 +51,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="do not apply the expectations bundled with the loop's adapter",
     )
     group.addoption("--conformance-timeout-multiplier", metavar="F", type=float, default=1.0)
+    group.addoption(
+        "--conformance-slow",
+        action="store_true",
+        help="also run the cases marked slow (run --slow)",
+    )
 
 
 def _active(config: pytest.Config) -> bool:
@@ -168,7 +173,9 @@ class SpecItem(pytest.Item):
         from .verdict import skip_reason, verdict
 
         state = self.config.stash[_STATE]
-        reason = skip_reason(self.case, state.adapter)
+        reason = skip_reason(
+            self.case, state.adapter, slow=self.config.getoption("--conformance-slow")
+        )
         if reason:
             pytest.skip(reason)
         run = run_case(self.case.to_wire(), state.factory, state.settings)

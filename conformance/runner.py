@@ -41,7 +41,7 @@ from .results import (
     summarize,
 )
 from .spec.model import Case, Suite
-from .verdict import skip_reason, skipped, verdict
+from .verdict import SLOW_SKIP, skip_reason, skipped, verdict
 from .worker import THREAD_GRACE
 
 #: --hygiene: whether a failing hygiene case fails the gate.
@@ -70,6 +70,8 @@ class RunOptions:
     max_time: Optional[float] = None
     #: An incomplete run (stopped early) does not fail its gate for that alone.
     allow_incomplete: bool = False
+    #: Include the cases marked slow (they wait out a documented default).
+    slow: bool = False
     argv: list[str] = field(default_factory=list)
 
     @property
@@ -296,7 +298,7 @@ def run_loop(
     results: dict[str, CaseResult] = {}
     to_run: list[Case] = []
     for case in plan.cases:
-        reason = skip_reason(case, adapter)
+        reason = skip_reason(case, adapter, slow=options.slow)
         if reason:
             results[case.id] = skipped(case, reason, adapter.name)
             if progress:
@@ -338,6 +340,11 @@ def run_loop(
         hygiene_gate=options.hygiene == "fail",
     )
     summary["skipped_for_host"] = lacking
+    slow_skipped = sum(
+        1 for r in ordered if r.outcome == "skip" and r.message.startswith(SLOW_SKIP)
+    )
+    if slow_skipped:
+        summary["skipped_slow"] = slow_skipped
     if not_run:
         summary["not_run"] = not_run
         if not options.allow_incomplete:

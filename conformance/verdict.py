@@ -36,10 +36,19 @@ def blank_result(case: Case, loop_name: str) -> CaseResult:
     )
 
 
-def skip_reason(case: Case, adapter: Adapter) -> Optional[str]:
-    """Why ``case`` does not run on ``adapter``'s loop here, or None when it runs."""
+#: The start of the skip reason of a slow case not asked for (reports count these).
+SLOW_SKIP = "slow case, left out"
+
+
+def skip_reason(case: Case, adapter: Adapter, *, slow: bool = False) -> Optional[str]:
+    """Why ``case`` does not run on ``adapter``'s loop here, or None when it runs.
+
+    ``slow`` includes the cases marked slow (``run --slow``).
+    """
     if not case.runnable:
         return "precondition: an obligation on the caller, not tested"
+    if case.slow and not slow:
+        return f"{SLOW_SKIP} (run --slow to include it): {case.slow}"
     if adapter.host and case.mode == "sync":
         return (
             "sync-mode case: this adapter runs every case inside its own runner, where the "

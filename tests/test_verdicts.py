@@ -209,3 +209,22 @@ def test_a_hosted_adapter_runs_each_case_inside_its_host(tmp_path: Path) -> None
     hosted_out = [c for c in run["cases"] if "sync-mode case" in c["message"]]
     assert hosted_out and all(c["outcome"] == "skip" for c in hosted_out)
     assert sum(c["outcome"] == "pass" for c in run["cases"]) > 50
+
+
+def test_slow_cases_run_only_when_asked_for(tmp_path: Path) -> None:
+    from conformance.adapters.base import Adapter
+    from conformance.spec.load import load_suite
+    from conformance.verdict import skip_reason
+
+    slow = [case for case in load_suite().cases if case.slow]
+    assert slow, "no spec case is marked slow any more: drop this test or --slow"
+    adapter = Adapter(name="x", factory="asyncio:new_event_loop")
+    reason = skip_reason(slow[0], adapter)
+    assert reason and "run --slow" in reason
+    assert skip_reason(slow[0], adapter, slow=True) != reason
+    out = tmp_path / "r.json"
+    proc = run_cli("run", "--loop", "asyncio", "-k", slow[0].id, "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    (run,) = json.loads(out.read_text())["runs"]
+    assert run["summary"]["skipped_slow"] == 1
+    assert "run --slow to include them" in proc.stdout

@@ -169,6 +169,12 @@ class Run(Command):
             action="store_true",
             help="a run stopped by --max-time passes or fails its gate on the cases it ran",
         )
+        add(
+            "--slow",
+            action="store_true",
+            help="also run the cases marked slow (each waits out a documented default, "
+            "about a minute)",
+        )
         add("-q", "--quiet", action="store_true", help="print only the summary and the findings")
 
     def run(self) -> int:
@@ -204,6 +210,7 @@ class Run(Command):
             shard=parse_shard(args.shard),
             max_time=args.max_time,
             allow_incomplete=args.allow_incomplete,
+            slow=args.slow,
             argv=self.argv,
         )
         if args.max_time is not None and args.max_time <= 0:

@@ -73,6 +73,9 @@ def _merge_runs(name: str, parts: list[Mapping[str, Any]], env: Mapping[str, Any
     summary["skipped_for_host"] = _sum_counts(
         [(p.get("summary") or {}).get("skipped_for_host") or {} for p in parts]
     )
+    slow = sum(int((p.get("summary") or {}).get("skipped_slow") or 0) for p in parts)
+    if slow:
+        summary["skipped_slow"] = slow
     return {
         "loop": first["loop"],
         "expectations": expectations,

@@ -357,6 +357,7 @@ def _expand(doc: Located, start: int) -> list[Case]:
                     loop_independent=bool(
                         case.get("loop-independent", clause.get("loop-independent", False))
                     ),
+                    slow=str(case.get("slow", clause.get("slow", ""))),
                 )
                 rows = case.get("params") or [None]
                 for i, row in enumerate(rows):

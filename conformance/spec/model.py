@@ -62,6 +62,9 @@ class Case:
     markers: Markers = field(default_factory=Markers)
     resolution: Optional[dict] = None
     note: Optional[str] = None
+    #: Why the case is slow (it waits out a documented default), or "": such a
+    #: case runs only when asked for (run --slow).
+    slow: str = ""
     #: Which documentation the quote cites ("3.7", the default, or "3.11").
     docs: str = "3.7"
     #: The case checks asyncio's own code, never the loop under test: it runs,
@@ -90,6 +93,8 @@ class Case:
             out["loop_independent"] = True
         if self.docs != "3.7":
             out["docs"] = self.docs
+        if self.slow:
+            out["slow"] = self.slow
         if self.resolution:
             out["resolution"] = self.resolution
         return out
