@@ -3,8 +3,9 @@
 A clause quotes the docs, but that alone does not show that *every* normative
 sentence of a section is checked, nor how well. The audit does: for each
 inventory section, ``specs/coverage/<section>.yaml`` names the part of
-``asyncio-docs.txt`` the section covers (line ranges) and lists every sentence
-found there, each with a status:
+``asyncio-docs.txt`` the section covers (line ranges; a range marked
+``docs: "3.11"`` is of ``asyncio-docs-3.11.txt``, for what the newer docs add)
+and lists every sentence found there, each with a status:
 
 - ``covered``: the listed clauses check what the sentence says, strongly
   enough that a loop breaking it fails a case;
@@ -31,8 +32,8 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .errors import Problem, UsageError
-from .paths import specs_dir
-from .spec.inventory import docs_text_lines
+from .paths import reference_dir, specs_dir
+from .spec.inventory import DEFAULT_DOCS, DOCS_TEXTS, docs_text_lines
 from .spec.model import Suite
 from .spec.yamlload import load_yaml
 
@@ -148,16 +149,26 @@ def load_section(path: Path, suite: Suite) -> SectionAudit:
     section = str(data.get("section", path.stem))
     ranges = [(int(r["from"]), int(r["to"])) for r in data.get("docs") or []]
     audit = SectionAudit(section, str(path), ranges, [])
-    lines = docs_text_lines()
+    # A range cites asyncio-docs.txt unless it says ``docs: "3.11"`` (the
+    # sentences that text adds, as a clause's ``docs`` does).
+    expected: Counter = Counter()
     for i, r in enumerate(data.get("docs") or []):
+        version = str(r.get("docs", DEFAULT_DOCS))
+        if version not in DOCS_TEXTS:
+            audit.problems.append(
+                doc.problem(("docs", i), f"docs must be one of {sorted(DOCS_TEXTS)}")
+            )
+            continue
+        text = DOCS_TEXTS[version]
+        lines = docs_text_lines(reference_dir() / text)
         heading = r.get("heading")
         if heading and lines[int(r["from"]) - 1].strip() != heading:
             audit.problems.append(
                 doc.problem(
-                    ("docs", i),
-                    f"line {r['from']} of asyncio-docs.txt is not the heading {heading!r}",
+                    ("docs", i), f"line {r['from']} of {text} is not the heading {heading!r}"
                 )
             )
+        expected.update(s.text for s in sentences([(int(r["from"]), int(r["to"]))], lines))
     clauses = {c.clause for c in suite.cases}
     for i, raw in enumerate(data.get("sentences") or []):
         at = ("sentences", i)
@@ -178,7 +189,6 @@ def load_section(path: Path, suite: Suite) -> SectionAudit:
         for clause in entry.clauses:
             if clause not in clauses:
                 audit.problems.append(doc.problem(at, f"no clause {clause!r} in the specs"))
-    expected = Counter(s.text for s in sentences(ranges, lines))
     listed = Counter(e.text for e in audit.entries)
     for text in expected - listed:
         audit.problems.append(

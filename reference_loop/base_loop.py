@@ -411,7 +411,9 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """``call_soon()`` from any thread: queue, then wake the poller.
 
         ``deque.append`` is atomic, so no lock is needed
-        (``loop.call_soon_threadsafe/from-another-thread``).
+        (``loop.call_soon_threadsafe/from-another-thread``); a closed loop
+        raises RuntimeError from any thread
+        (``loop.call_soon_threadsafe/closed-loop-runtime-error``).
         """
         self._check_closed()
         if self._debug:
@@ -485,7 +487,15 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     # -- futures and tasks ---------------------------------------------------
 
     def create_future(self) -> asyncio.Future[Any]:
-        """An ``asyncio.Future`` bound to this loop (``loop.create_future/attached-to-loop``)."""
+        """An ``asyncio.Future`` bound to this loop (``loop.create_future/attached-to-loop``).
+
+        The loop reuses the built-in Future and Task, as the docs' "Extending"
+        chapter allows (``Future.__init__/built-in-future-on-this-loop``,
+        ``Task.__init__/built-in-task-on-this-loop``): they register, enter
+        and leave their tasks themselves (``task-lifetime.visibility``), so
+        the loop's part is to mark itself running (``_enter_running()``) and
+        to run each callback in the context it was scheduled with.
+        """
         return asyncio.Future(loop=self)
 
     def create_task(
@@ -558,8 +568,9 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
         """Anything but a ThreadPoolExecutor is a TypeError.
 
         Clauses: ``loop.set_default_executor/thread-pool-only``,
-        ``loop.set_default_executor/thread-pool-only-type-error``. (Python 3.9's
-        own loop only warns; the docs say 3.9 makes it an error.)
+        ``loop.set_default_executor/thread-pool-only-type-error`` (required from
+        Python 3.11, as the 3.11 docs say; this loop refuses on every Python,
+        where 3.9 and 3.10's own loop only warns).
         """
         if not isinstance(executor, concurrent.futures.ThreadPoolExecutor):
             raise TypeError("executor must be ThreadPoolExecutor instance")
@@ -568,8 +579,12 @@ class BaseReferenceLoop(asyncio.AbstractEventLoop):
     async def shutdown_default_executor(self, timeout: float | None = None) -> None:
         """Wait (in a helper thread) for the default executor to finish its work.
 
-        After this, ``run_in_executor(None, ...)`` raises RuntimeError
-        (``loop.run_in_executor/after-shutdown-default-executor``).
+        The loop keeps running meanwhile; with no default executor it returns
+        at once. After this, ``run_in_executor(None, ...)`` raises RuntimeError
+        (``loop.shutdown_default_executor/joins-default-executor-threads``,
+        ``.../loop-runs-while-joining``, ``.../no-default-executor``,
+        ``.../run-in-executor-refused-after``). ``timeout`` is 3.12's (see
+        docs/not-yet-specified.md).
         """
         self._executor_shutdown_called = True
         executor = self._default_executor

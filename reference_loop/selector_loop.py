@@ -195,7 +195,8 @@ class SelectorLoop(BaseReferenceLoop):
         """Stop watching ``fd`` for reading; True if it was watched (``loop.remove_reader``).
 
         Clauses: ``loop.remove_reader/stops-callbacks``, ``loop.remove_reader/read-only``,
-        ``loop.remove_reader/returns-whether-registered``.
+        ``loop.remove_reader/returns-whether-registered``,
+        ``loop.remove_reader/returns-true-if-monitored``.
         """
         return self._unwatch(fd, _EVENT_READ)
 
@@ -214,7 +215,8 @@ class SelectorLoop(BaseReferenceLoop):
         """Stop watching ``fd`` for writing; True if it was watched (``loop.remove_writer``).
 
         Clauses: ``loop.remove_writer/stops-callbacks``, ``loop.remove_writer/write-only``,
-        ``loop.remove_writer/returns-whether-registered``.
+        ``loop.remove_writer/returns-whether-registered``,
+        ``loop.remove_writer/returns-true-if-monitored``.
         """
         return self._unwatch(fd, _EVENT_WRITE)
 
@@ -283,10 +285,12 @@ class SelectorLoop(BaseReferenceLoop):
         return await self._when_ready(_EVENT_READ, sock, sock.recv_into, buf)
 
     async def sock_recvfrom(self, sock: socket.socket, bufsize: int) -> tuple[bytes, Any]:
-        """Receive a datagram and its sender (``loop.sock_recvfrom``, 3.11+).
+        """Receive a datagram and its sender (``loop.sock_recvfrom``, new in 3.11).
 
-        No spec clause: the reference docs do not document it (see the description of
-        specs/socket-objects.yaml).
+        Clauses (3.11 docs): ``loop.sock_recvfrom/receives-datagram``,
+        ``loop.sock_recvfrom/error-raises``, ``loop.sock_recvfrom/error-is-connection-refused``,
+        ``loop.sock_recvfrom/cancelled-loses-nothing``, ``loop.sock_recvfrom/is-coroutine``,
+        ``loop.sock_recvfrom/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
         try:
@@ -298,10 +302,20 @@ class SelectorLoop(BaseReferenceLoop):
     async def sock_recvfrom_into(
         self, sock: socket.socket, buf: Any, nbytes: int = 0
     ) -> tuple[int, Any]:
-        """Receive a datagram into ``buf`` (``loop.sock_recvfrom_into``, 3.11+).
+        """Receive a datagram into ``buf`` (``loop.sock_recvfrom_into``, new in 3.11).
 
-        No spec clause: the reference docs do not document it (see the description of
-        specs/socket-objects.yaml).
+        ``nbytes`` 0 (the default) means up to ``len(buf)``, as for
+        ``socket.recvfrom_into()``; a larger ``nbytes`` than the buffer is the
+        socket's ValueError.
+
+        Clauses (3.11 docs): ``loop.sock_recvfrom_into/receives-datagram-into-buffer``,
+        ``loop.sock_recvfrom_into/default-nbytes-whole-buffer``,
+        ``loop.sock_recvfrom_into/nbytes-beyond-buffer-rejected``,
+        ``loop.sock_recvfrom_into/error-raises``,
+        ``loop.sock_recvfrom_into/error-is-connection-refused``,
+        ``loop.sock_recvfrom_into/cancelled-loses-nothing``,
+        ``loop.sock_recvfrom_into/is-coroutine``,
+        ``loop.sock_recvfrom_into/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
         if not nbytes:
@@ -313,10 +327,16 @@ class SelectorLoop(BaseReferenceLoop):
         return await self._when_ready(_EVENT_READ, sock, sock.recvfrom_into, buf, nbytes)
 
     async def sock_sendto(self, sock: socket.socket, data: Any, address: Any) -> int:
-        """Send a datagram to ``address`` (``loop.sock_sendto``, 3.11+).
+        """Send a datagram to ``address``; return the byte count (``loop.sock_sendto``, new in 3.11).
 
-        No spec clause: the reference docs do not document it (see the description of
-        specs/socket-objects.yaml).
+        The address goes to ``socket.sendto()`` as given (no ``getaddrinfo()``
+        step, unlike ``sock_connect()``). A cancelled call sends nothing: the
+        retry sees its future done and leaves the socket alone.
+
+        Clauses (3.11 docs): ``loop.sock_sendto/sends-datagram``,
+        ``loop.sock_sendto/does-not-block-the-loop``, ``loop.sock_sendto/cancelled-sends-nothing``,
+        ``loop.sock_sendto/error-raises``, ``loop.sock_sendto/error-is-oserror``,
+        ``loop.sock_sendto/is-coroutine``, ``loop.sock_sendto/debug-rejects-blocking-socket``.
         """
         self._check_socket(sock)
         try:

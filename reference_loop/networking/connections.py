@@ -26,6 +26,7 @@ from .common import (
     resolve,
     ssl_context,
 )
+from .happy_eyeballs import interleave_by_family, staggered_connect
 
 
 class ConnectionMixin:
@@ -50,7 +51,12 @@ class ConnectionMixin:
         interleave: int | None = None,
         all_errors: bool = False,
     ) -> Tuple[asyncio.BaseTransport, Any]:
-        """Open a stream connection; addresses are tried one after another.
+        """Open a stream connection to the first address of *host* that answers.
+
+        Addresses are tried in getaddrinfo() order, one after another, unless
+        *interleave* asks for them to alternate by family (the default with
+        *happy_eyeballs_delay*) or *happy_eyeballs_delay* asks for staggered
+        parallel attempts (see happy_eyeballs.py).
 
         Clauses: ``loop.create_connection/returns-transport-protocol-pair``,
         ``loop.create_connection/synopsis-order``,
@@ -65,7 +71,15 @@ class ConnectionMixin:
         ``loop.create_connection/host-empty-needs-server-hostname``,
         ``loop.create_connection/server-hostname-only-with-ssl``,
         ``loop.create_connection/ssl-handshake-timeout``,
-        ``loop.create_connection/ssl-handshake-timeout-only-with-ssl``.
+        ``loop.create_connection/ssl-handshake-timeout-only-with-ssl``,
+        ``loop.create_connection/ssl-shutdown-timeout``,
+        ``loop.create_connection/ssl-shutdown-timeout-only-with-ssl``,
+        ``loop.create_connection/addresses-in-order``,
+        ``loop.create_connection/sequential-without-happy-eyeballs``,
+        ``loop.create_connection/interleave``,
+        ``loop.create_connection/interleave-default``,
+        ``loop.create_connection/happy-eyeballs-delay``,
+        ``loop.create_connection/happy-eyeballs-failure-starts-next``.
         """
         if server_hostname is not None and not ssl:
             raise ValueError("server_hostname is only meaningful with ssl")
@@ -87,14 +101,25 @@ class ConnectionMixin:
                 )
                 if not local_infos:
                     raise OSError("getaddrinfo() returned empty list")
+            if happy_eyeballs_delay is not None and interleave is None:
+                interleave = 1  # documented default once Happy Eyeballs is on
+            if interleave:
+                infos = interleave_by_family(infos, interleave)
             errors: List[BaseException] = []
-            for info in infos:
-                try:
-                    sock = await connect_one(self, info, local_infos)
-                    break
-                except OSError as exc:
-                    errors.append(exc)
+            if happy_eyeballs_delay is None:
+                for info in infos:
+                    try:
+                        sock = await connect_one(self, info, local_infos)
+                        break
+                    except OSError as exc:
+                        errors.append(exc)
             else:
+                sock, errors = await staggered_connect(
+                    infos,
+                    lambda info: connect_one(self, info, local_infos),
+                    happy_eyeballs_delay,
+                )
+            if sock is None:
                 raise merge_errors(errors, all_errors)
         else:
             if sock is None:
@@ -129,7 +154,9 @@ class ConnectionMixin:
         ``loop.create_unix_connection/family-and-type``,
         ``loop.create_unix_connection/sock-argument``,
         ``loop.create_unix_connection/path-or-sock-required``,
-        ``loop.create_unix_connection/tls``.
+        ``loop.create_unix_connection/tls``,
+        ``loop.create_unix_connection/ssl-shutdown-timeout``,
+        ``loop.create_unix_connection/ssl-shutdown-timeout-only-with-ssl``.
         """
         loop: Any = self
         if ssl:
@@ -176,7 +203,9 @@ class ConnectionMixin:
 
         Clauses: ``loop.connect_accepted_socket/wraps-accepted-socket``,
         ``loop.connect_accepted_socket/ssl``,
-        ``loop.connect_accepted_socket/ssl-handshake-timeout-only-with-ssl``.
+        ``loop.connect_accepted_socket/ssl-handshake-timeout-only-with-ssl``,
+        ``loop.connect_accepted_socket/ssl-shutdown-timeout``,
+        ``loop.connect_accepted_socket/ssl-shutdown-timeout-only-with-ssl``.
         """
         if sock.type != socket.SOCK_STREAM:
             raise ValueError(f"A Stream Socket was expected, got {sock!r}")
@@ -213,7 +242,9 @@ class ConnectionMixin:
         ``loop.start_tls/server-hostname``, ``loop.start_tls/untrusted``,
         ``loop.start_tls/sslcontext-type``, ``loop.start_tls/ssl-handshake-timeout``,
         ``loop.start_tls/failed-upgrade-connection-lost``,
-        ``loop.start_tls/old-transport-not-reused``.
+        ``loop.start_tls/old-transport-not-reused``,
+        ``loop.start_tls/ssl-shutdown-timeout``,
+        ``loop.start_tls/ssl-shutdown-timeout-positive``.
         """
         loop: Any = self
         if _ssl is None or not isinstance(sslcontext, _ssl.SSLContext):

@@ -60,7 +60,9 @@ class ServerMixin:
         ``loop.create_server/reuse-address``, ``loop.create_server/reuse-port``,
         ``loop.create_server/start-serving``, ``loop.create_server/tcp-nodelay``,
         ``loop.create_server/ssl``, ``loop.create_server/ssl-handshake-timeout``,
-        ``loop.create_server/ssl-handshake-timeout-only-with-ssl``.
+        ``loop.create_server/ssl-handshake-timeout-only-with-ssl``,
+        ``loop.create_server/ssl-shutdown-timeout``,
+        ``loop.create_server/ssl-shutdown-timeout-only-with-ssl``.
         """
         loop: Any = self
         if isinstance(ssl, bool):
@@ -152,7 +154,9 @@ class ServerMixin:
         Clauses: ``loop.create_unix_server/paths``,
         ``loop.create_unix_server/sock-argument``,
         ``loop.create_unix_server/start-serving``,
-        ``loop.create_unix_server/path-or-sock-required``.
+        ``loop.create_unix_server/path-or-sock-required``,
+        ``loop.create_unix_server/ssl-shutdown-timeout``,
+        ``loop.create_unix_server/ssl-shutdown-timeout-only-with-ssl``.
         """
         loop: Any = self
         if isinstance(ssl, bool):
