@@ -81,8 +81,8 @@ class RunOptions:
 
     @property
     def max_workers(self) -> int:
-        """``-j N`` is fixed; ``-j auto`` (0) may grow to three per core while cases wait."""
-        return self.jobs or 3 * (os.cpu_count() or 1)
+        """``-j N`` is fixed; ``-j auto`` (0) may grow to four per core while cases wait."""
+        return self.jobs or 4 * (os.cpu_count() or 1)
 
 
 @dataclass

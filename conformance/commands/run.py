@@ -80,7 +80,7 @@ class Run(Command):
             default=0,
             metavar="N",
             help="worker processes (default: auto, one per core to start with and more, "
-            "up to three per core, while the machine has a core idle because cases are waiting)",
+            "up to four per core, while the machine has a core idle because cases are waiting)",
         )
         add(
             "--timeout-multiplier",

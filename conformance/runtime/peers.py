@@ -15,6 +15,7 @@ Stdlib only: ``repro`` inlines this file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import socket
@@ -391,6 +392,36 @@ class Peers:
         self.folders.append(folder)
         return os.path.join(folder, name)
 
+    def _wake_datagram_peers(self) -> None:
+        """Unblock peer threads still waiting in ``recvfrom()`` on our UDP sockets.
+
+        shutdown() wakes a blocked stream socket but, on Linux, not an
+        unconnected datagram socket, so a case that failed before sending (a
+        missing ``sock_sendto()``, say) would leave its peer waiting out the
+        whole peer timeout. Empty datagrams from loopback, sent until the peer
+        threads end (a script may wait for several), end that wait; the case
+        is over, so what a peer makes of them is never judged.
+        """
+        ports = [(sock.family, port) for sock in self.loose if (port := _udp_port(sock))]
+        if not ports:
+            return
+        deadline = time.monotonic() + 2.0 * self.multiplier
+        with contextlib.ExitStack() as stack:
+            wakers = {}
+            while time.monotonic() < deadline and any(
+                peer.thread is not None and peer.thread.is_alive() for peer in self.peers
+            ):
+                for family, port in ports:
+                    if family not in wakers:
+                        wakers[family] = stack.enter_context(
+                            socket.socket(family, socket.SOCK_DGRAM)
+                        )
+                    try:
+                        wakers[family].sendto(b"", (LOOPBACK[family], port))
+                    except OSError:
+                        pass
+                time.sleep(0.005)
+
     def close(self) -> None:
         # Wake every thread first: a peer script may be blocked on a loose
         # socket (the far end of a socketpair), and joining it before that
@@ -400,12 +431,24 @@ class Peers:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+        self._wake_datagram_peers()
         for peer in self.peers:
             peer.close()
         for sock in self.loose:
             sock.close()
         for folder in self.folders:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _udp_port(sock: socket.socket) -> Optional[int]:
+    """The loopback port a UDP socket of ours is bound to, or None."""
+    try:
+        if sock.type != socket.SOCK_DGRAM or sock.family not in LOOPBACK:
+            return None
+        port = sock.getsockname()[1]
+    except (OSError, IndexError):
+        return None
+    return port or None
 
 
 class TLSMaterial:
