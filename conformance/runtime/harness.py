@@ -451,6 +451,15 @@ def run_case(
     settings = settings or HarnessSettings()
     started = time.perf_counter()
     snapshot = Snapshot.take()
+    # Every case starts with "no current loop, set_event_loop(None) called", the
+    # state each case's restore() leaves behind; without this the first case of
+    # a worker would see another one (get_event_loop() making a loop rather than
+    # raising), and a loop that leans on get_event_loop() would pass or fail by
+    # the order its cases happened to run in.
+    try:
+        asyncio.get_event_loop_policy().set_event_loop(None)
+    except Exception:
+        pass
     os.environ.update(case.get("env") or {})  # before the factory: loops read defaults there
     try:
         try:
