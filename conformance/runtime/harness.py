@@ -236,13 +236,20 @@ class _Run:
         except BaseException as exc:  # a loop that cannot say: the teardown reports it
             self.harness_notes.append(f"settling: asking the loop its state raised {_name(exc)}")
             return
-        try:
-            for _ in range(3):
-                loop.run_until_complete(asyncio.sleep(0))
-        except BaseException as exc:
-            self.harness_notes.append(
-                f"settling: running the loop after the case raised {_name(exc)}"
-            )
+        for _ in range(3):
+            step = asyncio.sleep(0)
+            try:
+                loop.run_until_complete(step)
+            except BaseException as exc:
+                self.harness_notes.append(
+                    f"settling: running the loop after the case raised {_name(exc)}"
+                )
+                return
+            finally:
+                # A loop that failed to start it must not leave our coroutine to warn
+                # "never awaited" during judging: that warning is not the case's.
+                if inspect.getcoroutinestate(step) == inspect.CORO_CREATED:
+                    step.close()
 
     # -- tearing down ----------------------------------------------------------------
 
@@ -482,18 +489,17 @@ def run_case(
             try:
                 result = run.judge(ctx, logs.records, caught)
             except SetupError as exc:
-                return CaseRun(
-                    _finish(
-                        started,
-                        RawResult(
-                            "error",
-                            f"set-up failed: {exc}",
-                            Details(traceback=format_exc(exc)),
-                            harness=run.harness_notes,
-                        ),
-                    )
+                result = RawResult(
+                    "error",
+                    f"set-up failed: {exc}",
+                    Details(traceback=format_exc(exc)),
+                    harness=run.harness_notes,
+                    finished=False,  # not judged, so neither is what it left behind
                 )
-            snapshot.restore()  # drops a loop the case left current, while warnings are captured
+            # Both while warnings are still captured: what the case left (a
+            # coroutine it never got to await, say) must not warn during the next
+            # case in this worker and be blamed on it.
+            snapshot.restore()  # drops a loop the case left current
             _collect_leftovers(run, ctx, caught, result)
         leaks = snapshot.leaks()
         return CaseRun(_finish(started, result), leaks)
