@@ -24,17 +24,11 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import __version__
+from .paths import cache_dir
 from .spec.model import Case
 
 #: Adapter names whose loop *is* the stdlib's: no baseline needed.
 STDLIB_LOOPS = ("asyncio", "asyncio-select", "asyncio-poll", "asyncio-epoll")
-
-
-def _folder() -> Optional[Path]:
-    if os.environ.get("ASYNCIO_CONFORMANCE_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "asyncio-conformance" / "stdlib-baseline"
 
 
 @functools.cache
@@ -55,7 +49,7 @@ def case_key(wire: dict, debug: bool) -> str:
 
 
 def _cache_file(debug: bool) -> Optional[Path]:
-    folder = _folder()
+    folder = cache_dir("stdlib-baseline")
     return None if folder is None else folder / f"{_harness_fingerprint()}.json"
 
 

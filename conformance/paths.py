@@ -1,4 +1,4 @@
-"""Where the bundled specs and reference documents live.
+"""Where the bundled specs and reference documents live, and where caches go.
 
 In a source checkout (and an editable install) they are the top-level
 ``specs/`` folder; a wheel carries the same folder as ``conformance/_specs``.
@@ -6,7 +6,9 @@ In a source checkout (and an editable install) they are the top-level
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Optional
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -22,3 +24,12 @@ def specs_dir() -> Path:
 def reference_dir() -> Path:
     """The copy of the asyncio documentation and API inventory that specs quote."""
     return specs_dir() / "reference"
+
+
+def cache_dir(name: str) -> Optional[Path]:
+    """The user's cache folder for ``name`` (XDG), or None when caching is off
+    (``ASYNCIO_CONFORMANCE_NO_CACHE`` set, as the project's tests do)."""
+    if os.environ.get("ASYNCIO_CONFORMANCE_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "asyncio-conformance" / name

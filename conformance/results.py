@@ -19,7 +19,7 @@ from __future__ import annotations
 import platform
 import sys
 from collections import Counter
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Iterable, Literal, Optional
 
 from . import __version__
@@ -73,6 +73,48 @@ def gate_failing(allow_xpass: bool = False) -> tuple[str, ...]:
     return FAILING if allow_xpass else (*FAILING, "xpass")
 
 
+#: How from_json coerces a field that a saved file lacks or holds as null, by
+#: the field's annotation; other fields (Optional[...]) are taken as they are.
+_COERCE: dict[str, Any] = {
+    "str": lambda value: str(value or ""),
+    "Outcome": lambda value: str(value or ""),
+    "int": lambda value: int(value or 0),
+    "float": lambda value: float(value or 0.0),
+    "dict[str, str]": lambda value: dict(value or {}),
+    "list[str]": lambda value: list(value or []),
+}
+
+
+class _Record:
+    """JSON for the result dataclasses: ``asdict`` out, coerced fields back in.
+
+    ``from_json`` accepts what an older or partial file holds: unknown keys are
+    dropped, missing ones get their default (a required one, and a null, its
+    type's empty value), and ``details`` becomes a Details again.
+    """
+
+    def to_json(self) -> dict:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_json(cls, data: dict) -> Any:
+        values: dict[str, Any] = {}
+        for spec in fields(cls):  # type: ignore[arg-type]
+            value = data.get(spec.name)
+            has_default = spec.default is not MISSING or spec.default_factory is not MISSING
+            if spec.name not in data and has_default:
+                continue
+            if spec.name == "details":
+                values[spec.name] = Details.from_json(value)
+            elif spec.type == "bool":
+                values[spec.name] = bool(data.get(spec.name, spec.default))
+            elif spec.type in _COERCE:
+                values[spec.name] = _COERCE[spec.type](value)
+            elif spec.name in data:
+                values[spec.name] = value
+        return cls(**values)
+
+
 @dataclass
 class Details:
     """What a failing case shows besides its one-line message."""
@@ -89,7 +131,7 @@ class Details:
 
 
 @dataclass
-class RawResult:
+class RawResult(_Record):
     """One attempt of one case on one loop, as the harness saw it.
 
     ``hygiene`` lists what the loop left behind (fds, threads, child
@@ -116,30 +158,9 @@ class RawResult:
     #: closed what it opened: only then do its leftovers count against the loop.
     finished: bool = True
 
-    def to_json(self) -> dict:
-        data = asdict(self)
-        if self.details is None:
-            data["details"] = None
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> RawResult:
-        return cls(
-            outcome=data["outcome"],
-            message=data.get("message") or "",
-            details=Details.from_json(data.get("details")),
-            observed=data.get("observed"),
-            duration_s=float(data.get("duration_s") or 0.0),
-            hygiene=dict(data.get("hygiene") or {}),
-            harness=list(data.get("harness") or []),
-            kind=data.get("kind") or "",
-            cause=data.get("cause") or "",
-            finished=bool(data.get("finished", True)),
-        )
-
 
 @dataclass
-class CaseResult:
+class CaseResult(_Record):
     """One case's entry in ``runs[].cases`` of the results document."""
 
     id: str
@@ -180,29 +201,6 @@ class CaseResult:
     #: The case never touches the loop under test (Case.loop_independent): it
     #: runs and can fail the gate, but no score counts it.
     loop_independent: bool = False
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        if self.details is None:
-            data["details"] = None
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> CaseResult:
-        """The typed form of a saved case; fields an older or partial file lacks get defaults."""
-        known = {f.name for f in fields(cls)}
-        values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
-        for name in ("id", "api", "section", "clause", "level", "quote", "file"):
-            values[name] = str(values.get(name) or "")
-        values["line"] = int(values.get("line") or 0)
-        values["order"] = int(values.get("order") or 0)
-        values["finished"] = bool(values.get("finished", True))
-        values["details"] = Details.from_json(data.get("details"))
-        for name in ("hygiene",):
-            values[name] = dict(values.get(name) or {})
-        for name in ("harness", "attempts"):
-            values[name] = list(values.get(name) or [])
-        return cls(**values)
 
 
 def environment(argv: list[str], **extra: object) -> dict:

@@ -9,6 +9,7 @@ import asyncio
 import os
 import signal
 import time
+from typing import Callable
 
 
 class LifoLoop(asyncio.SelectorEventLoop):
@@ -148,6 +149,14 @@ def _missing(name: str) -> property:
     return property(get)
 
 
+def _raising(name: str) -> Callable[..., None]:
+    def method(self: object, *args: object, **kwargs: object) -> None:
+        raise NotImplementedError(f"RaisingLoop.{name}")
+
+    method.__name__ = name
+    return method
+
+
 class RaisingLoop(asyncio.AbstractEventLoop):
     """A loop with nothing in it: reading any of its methods raises
     NotImplementedError, and no attribute can be set.
@@ -169,26 +178,20 @@ class RaisingLoop(asyncio.AbstractEventLoop):
 
     # The few methods the harness must find to accept a loop at all: present,
     # taking anything, and raising.
-    def call_soon(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        raise NotImplementedError("RaisingLoop.call_soon")
-
-    def run_until_complete(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        raise NotImplementedError("RaisingLoop.run_until_complete")
-
-    def run_forever(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        raise NotImplementedError("RaisingLoop.run_forever")
-
-    def stop(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        raise NotImplementedError("RaisingLoop.stop")
-
-    def is_running(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        raise NotImplementedError("RaisingLoop.is_running")
-
-    def is_closed(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        raise NotImplementedError("RaisingLoop.is_closed")
-
-    def close(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
-        raise NotImplementedError("RaisingLoop.close")
+    locals().update(
+        {
+            name: _raising(name)
+            for name in (
+                "call_soon",
+                "run_until_complete",
+                "run_forever",
+                "stop",
+                "is_running",
+                "is_closed",
+                "close",
+            )
+        }
+    )
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"RaisingLoop has no attribute {name!r} to set")

@@ -43,3 +43,30 @@ def test_unknown_name_lists_the_known_ones() -> None:
 def test_not_callable_reference() -> None:
     with pytest.raises(UsageError, match="not callable"):
         resolve_adapter("asyncio:__name__")
+
+
+def test_installed_adapter_fills_in_the_distribution(tmp_path) -> None:
+    from importlib.metadata import version
+
+    from conformance.adapters import installed_adapter
+
+    module = tmp_path / "myloop_conformance.py"
+    (tmp_path / "expectations.yaml").write_text("expectations: []\n")
+    adapter = installed_adapter("PyYAML", str(module), factory="asyncio:new_event_loop")
+    assert adapter is not None
+    assert (adapter.name, adapter.version) == ("PyYAML", version("PyYAML"))
+    assert adapter.description  # the distribution's summary
+    assert adapter.expectations == str(tmp_path / "expectations.yaml")
+    named = installed_adapter(
+        "PyYAML", str(module), name="other", description="mine", factory="asyncio:new_event_loop"
+    )
+    assert named is not None and (named.name, named.description) == ("other", "mine")
+
+
+def test_installed_adapter_is_none_without_the_distribution(tmp_path) -> None:
+    from conformance.adapters import installed_adapter
+
+    missing = installed_adapter(
+        "no-such-distribution-here", str(tmp_path / "m.py"), factory="asyncio:new_event_loop"
+    )
+    assert missing is None

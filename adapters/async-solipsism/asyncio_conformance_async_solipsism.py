@@ -12,22 +12,12 @@ below; the entry point in pyproject.toml makes ``--loop async-solipsism`` work.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from conformance.adapters import Adapter, expectations_beside
+from conformance.adapters import Adapter, installed_adapter
 
 
 def adapter() -> Adapter | None:
-    try:
-        loop_version = version("async-solipsism")  # the PyPI distribution
-    except PackageNotFoundError:
-        return None  # not installed here: list-loops shows the loop as unavailable
-    return Adapter(
-        name="async-solipsism",
-        # A class is a zero-argument factory too: each call returns a new loop.
-        factory="async_solipsism:EventLoop",
-        version=loop_version,
-        description="async_solipsism.EventLoop: no real I/O, a fake clock that jumps when idle",
-        # No setup/teardown and no environment: the loop needs none.
-        expectations=expectations_beside(__file__),
-    )
+    # None where async-solipsism (the PyPI distribution) is not installed here:
+    # list-loops then shows the loop as unavailable. A class is a zero-argument
+    # factory too: each call returns a new loop. No setup, teardown or
+    # environment: the loop needs none.
+    return installed_adapter("async-solipsism", __file__, factory="async_solipsism:EventLoop")

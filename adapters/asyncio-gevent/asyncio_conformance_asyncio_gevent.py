@@ -13,22 +13,17 @@ needs no patching to run.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from conformance.adapters import Adapter, expectations_beside
+from conformance.adapters import Adapter, installed_adapter, installed_version
 
 
 def adapter() -> Adapter | None:
-    try:
-        loop_version = version("asyncio-gevent")
-        gevent_version = version("gevent")
-    except PackageNotFoundError:
+    gevent_version = installed_version("gevent")
+    if gevent_version is None:
         return None
-    return Adapter(
-        name="asyncio-gevent",
+    return installed_adapter(
+        "asyncio-gevent",
+        __file__,
         factory="asyncio_gevent:EventLoop",
-        version=loop_version,
         description=f"asyncio_gevent.EventLoop on gevent {gevent_version} (not monkey-patched)",
-        expectations=expectations_beside(__file__),
         stdlib_based=True,
     )

@@ -7,20 +7,9 @@ None and ``list-loops`` shows the loop as unavailable.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from conformance.adapters import Adapter, expectations_beside
+from conformance.adapters import Adapter, installed_adapter
 
 
 def adapter() -> Adapter | None:
-    try:
-        loop_version = version("blazio")
-    except PackageNotFoundError:
-        return None  # blazio needs Python 3.12+
-    return Adapter(
-        name="blazio",
-        factory="blazio:new_event_loop",
-        version=loop_version,
-        description="blazio's EventLoop (zio.ev)",
-        expectations=expectations_beside(__file__),
-    )
+    # None on Python 3.11 and older, where blazio does not install.
+    return installed_adapter("blazio", __file__, factory="blazio:new_event_loop")

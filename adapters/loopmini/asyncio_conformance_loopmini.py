@@ -8,21 +8,10 @@ built on the stdlib and applies the stdlib's expectations to it as well
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from conformance.adapters import Adapter, expectations_beside
+from conformance.adapters import Adapter, installed_adapter
 
 
 def adapter() -> Adapter | None:
-    try:
-        loop_version = version("loopmini")
-    except PackageNotFoundError:
-        return None
-    return Adapter(
-        name="loopmini",
-        factory="loopmini:new_event_loop",
-        version=loop_version,
-        description="loopmini's Loop (asyncio.BaseEventLoop with a Rust selector core)",
-        expectations=expectations_beside(__file__),
-        stdlib_based=True,
+    return installed_adapter(
+        "loopmini", __file__, factory="loopmini:new_event_loop", stdlib_based=True
     )

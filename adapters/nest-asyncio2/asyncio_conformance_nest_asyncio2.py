@@ -10,9 +10,8 @@ would; the stdlib's expectations apply too.
 from __future__ import annotations
 
 import asyncio
-from importlib.metadata import PackageNotFoundError, version
 
-from conformance.adapters import Adapter, expectations_beside
+from conformance.adapters import Adapter, installed_adapter
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
@@ -25,15 +24,10 @@ def new_event_loop() -> asyncio.AbstractEventLoop:
 
 
 def adapter() -> Adapter | None:
-    try:
-        loop_version = version("nest-asyncio2")
-    except PackageNotFoundError:
-        return None
-    return Adapter(
-        name="nest-asyncio2",
+    return installed_adapter(
+        "nest-asyncio2",
+        __file__,
         factory="asyncio_conformance_nest_asyncio2:new_event_loop",
-        version=loop_version,
         description="asyncio.new_event_loop() patched by nest_asyncio2.apply()",
-        expectations=expectations_beside(__file__),
         stdlib_based=True,
     )

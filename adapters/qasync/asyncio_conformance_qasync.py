@@ -12,9 +12,7 @@ new QEventLoop on that same application, and the tear-down hook shuts it down.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from conformance.adapters import Adapter, expectations_beside
+from conformance.adapters import Adapter, installed_adapter, installed_version
 
 #: The application created by setup(), kept so that it is not garbage-collected.
 _app = None
@@ -56,19 +54,16 @@ def new_event_loop():
 
 def adapter() -> Adapter | None:
     """The entry point (group ``asyncio_conformance.adapters``). Imports nothing heavy."""
-    try:
-        loop_version = version("qasync")
-        qt_version = version("PySide6-Essentials")
-    except PackageNotFoundError:
-        return None  # qasync or PySide6 is not installed: the loop is unavailable
-    return Adapter(
-        name="qasync",
+    qt_version = installed_version("PySide6-Essentials")
+    if qt_version is None:
+        return None  # without PySide6 the loop is unavailable
+    return installed_adapter(
+        "qasync",
+        __file__,
         factory="asyncio_conformance_qasync:new_event_loop",
-        version=loop_version,
         description=f"qasync.QEventLoop on a PySide6 {qt_version} QApplication (offscreen)",
         setup="asyncio_conformance_qasync:setup",
         teardown="asyncio_conformance_qasync:teardown",
         # No display in CI: Qt's offscreen platform plugin needs none.
         environment=(("QT_QPA_PLATFORM", "offscreen"),),
-        expectations=expectations_beside(__file__),
     )

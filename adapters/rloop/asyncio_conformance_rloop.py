@@ -6,27 +6,18 @@ repository, rename ``rloop`` to your loop's name and adjust ``adapter()``.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-from conformance.adapters import Adapter, expectations_beside
+from conformance.adapters import Adapter, installed_adapter
 
 
 def adapter() -> Adapter | None:
-    """Describe rloop to the harness.
+    """Describe rloop to the harness; None where rloop is not installed, which
+    ``list-loops`` shows as unavailable.
 
     Everything is text (``module:attribute``), because the harness rebuilds the
-    adapter in its worker processes and in standalone reproducers.
+    adapter in its worker processes and in standalone reproducers. The version
+    and the description are the installed distribution's, the expectations are
+    expectations.yaml beside this file, and rloop needs no per-worker set-up,
+    tear-down or environment variables. ``rloop.new_event_loop()`` takes no
+    arguments and returns a new RLoop each call.
     """
-    try:
-        loop_version = version("rloop")
-    except PackageNotFoundError:
-        return None  # rloop is not installed here: list-loops shows it as unavailable
-    return Adapter(
-        name="rloop",
-        # rloop.new_event_loop() takes no arguments and returns a new RLoop each call.
-        factory="rloop:new_event_loop",
-        version=loop_version,
-        description="rloop's RLoop, an asyncio event loop written in Rust (PyO3)",
-        # rloop needs no per-worker set-up, tear-down or environment variables.
-        expectations=expectations_beside(__file__),
-    )
+    return installed_adapter("rloop", __file__, factory="rloop:new_event_loop")

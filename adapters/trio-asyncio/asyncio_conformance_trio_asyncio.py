@@ -17,11 +17,10 @@ The template with every field explained is adapters/uvloop.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
+import dataclasses
 from typing import Any, Awaitable, Callable
 
-from conformance.adapters import Adapter
+from conformance.adapters import Adapter, expectations_beside, installed_adapter
 
 
 def run_hosted(body: Callable[[Any], Awaitable[None]]) -> None:
@@ -36,44 +35,27 @@ def run_hosted(body: Callable[[Any], Awaitable[None]]) -> None:
     trio.run(main)
 
 
-def _version() -> str | None:
-    try:
-        return version("trio-asyncio")
-    except PackageNotFoundError:
-        return None
-
-
-def _expectations(name: str) -> str | None:
-    here = Path(__file__).resolve()
-    for candidate in (here.with_name(name), here.with_name(f"{here.stem}.{name}")):
-        if candidate.is_file():
-            return str(candidate)
-    return None
-
-
 def hosted() -> Adapter | None:
-    loop_version = _version()
-    if loop_version is None:
-        return None
-    return Adapter(
-        name="trio-asyncio",
+    return installed_adapter(
+        "trio-asyncio",
+        __file__,
         # For reproducers and child Pythons; cases themselves run in the host.
         factory="trio_asyncio:TrioEventLoop",
         host="asyncio_conformance_trio_asyncio:run_hosted",
-        version=loop_version,
         description="trio_asyncio.open_loop() inside trio.run(), each case hosted in it",
-        expectations=_expectations("expectations.yaml"),
     )
 
 
 def sync() -> Adapter | None:
-    loop_version = _version()
-    if loop_version is None:
+    """The same distribution, driven without a host: its own name and expectations."""
+    adapter = hosted()
+    if adapter is None:
         return None
-    return Adapter(
+    return dataclasses.replace(
+        adapter,
         name="trio-asyncio-sync",
         factory="trio_asyncio._sync:SyncTrioEventLoop",
-        version=loop_version,
+        host=None,
         description="trio_asyncio's SyncTrioEventLoop, driven like a stdlib loop",
-        expectations=_expectations("expectations-sync.yaml"),
+        expectations=expectations_beside(__file__, "expectations-sync.yaml"),
     )

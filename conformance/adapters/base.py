@@ -10,19 +10,55 @@ from __future__ import annotations
 import dataclasses
 import importlib
 from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, metadata, version
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 
-def expectations_beside(module_file: str) -> Optional[str]:
-    """An adapter's bundled expectations file: ``expectations.yaml`` beside its module
-    (a source checkout or an editable install) or ``<module>.expectations.yaml``
-    (where a wheel puts it); None when there is neither."""
+def expectations_beside(module_file: str, name: str = "expectations.yaml") -> Optional[str]:
+    """An adapter's bundled expectations file: ``name`` beside its module (a
+    source checkout or an editable install) or ``<module>.<name>`` (where a
+    wheel puts it); None when there is neither."""
     here = Path(module_file).resolve()
-    for candidate in (here.with_name("expectations.yaml"), here.with_suffix(".expectations.yaml")):
+    for candidate in (here.with_name(name), here.with_name(f"{here.stem}.{name}")):
         if candidate.is_file():
             return str(candidate)
     return None
+
+
+def installed_version(distribution: str) -> Optional[str]:
+    """The installed version of a PyPI distribution, or None where it is not installed."""
+    try:
+        return version(distribution)
+    except PackageNotFoundError:
+        return None
+
+
+def installed_adapter(
+    distribution: str,
+    module_file: str,
+    *,
+    expectations_name: str = "expectations.yaml",
+    **fields: Any,
+) -> Optional[Adapter]:
+    """The Adapter of a loop shipped as the PyPI ``distribution``; None where it is
+    not installed, which ``list-loops`` shows as unavailable.
+
+    Most adapter entry points are this one call. ``version`` is the installed
+    distribution's, ``name`` defaults to the distribution's name,
+    ``description`` to its summary (the loop author's own words) and
+    ``expectations`` to the file ``expectations_name`` beside ``module_file``
+    (see expectations_beside). Every other Adapter field is passed through.
+    """
+    loop_version = installed_version(distribution)
+    if loop_version is None:
+        return None
+    fields.setdefault("name", distribution)
+    fields.setdefault("version", loop_version)
+    if "description" not in fields:
+        fields["description"] = metadata(distribution).get("Summary") or ""
+    fields.setdefault("expectations", expectations_beside(module_file, expectations_name))
+    return Adapter(**fields)
 
 
 def load_reference(ref: str) -> Any:
@@ -102,9 +138,5 @@ class Adapter:
         return cls(**values)
 
     def describe(self) -> dict:
-        return {
-            "name": self.name,
-            "factory": self.factory,
-            "version": self.version,
-            "description": self.description,
-        }
+        """The fields a results file records about the loop."""
+        return {key: getattr(self, key) for key in ("name", "factory", "version", "description")}

@@ -63,6 +63,11 @@ def _registered_with_factory(ref: str, points: dict) -> Optional[Adapter]:
     return None
 
 
+def _loop_error(origin: str, message: str) -> UsageError:
+    """A bad ``--loop`` (or other ``origin``) value: exit 2 with ``message``."""
+    return UsageError(Problem(origin, None, None, message))
+
+
 def resolve_adapter(ref: str, origin: str = "--loop") -> Adapter:
     """An adapter for a registered name or a ``package.module:factory`` reference."""
     points = _entry_points()
@@ -70,18 +75,11 @@ def resolve_adapter(ref: str, origin: str = "--loop") -> Adapter:
         try:
             adapter = _from_entry_point(ref, points[ref])
         except Exception as exc:
-            raise UsageError(
-                Problem(
-                    origin,
-                    None,
-                    None,
-                    f"loop {ref!r}: its adapter failed to load: {type(exc).__name__}: {exc}",
-                )
+            raise _loop_error(
+                origin, f"loop {ref!r}: its adapter failed to load: {type(exc).__name__}: {exc}"
             ) from None
         if adapter is None:
-            raise UsageError(
-                Problem(origin, None, None, f"loop {ref!r} is not available on this platform")
-            )
+            raise _loop_error(origin, f"loop {ref!r} is not available on this platform")
         return adapter
     if ":" in ref:
         registered = _registered_with_factory(ref, points)
@@ -92,26 +90,16 @@ def resolve_adapter(ref: str, origin: str = "--loop") -> Adapter:
         try:
             factory = load_reference(ref)
         except Exception as exc:
-            raise UsageError(
-                Problem(
-                    origin,
-                    None,
-                    None,
-                    f"cannot import loop factory {ref!r}: {type(exc).__name__}: {exc}",
-                )
+            raise _loop_error(
+                origin, f"cannot import loop factory {ref!r}: {type(exc).__name__}: {exc}"
             ) from None
         if not callable(factory):
-            raise UsageError(Problem(origin, None, None, f"{ref!r} is not callable"))
+            raise _loop_error(origin, f"{ref!r} is not callable")
         module = ref.partition(":")[0]
         return Adapter(
             name=ref, factory=ref, version=_module_version(module), description=f"factory {ref}"
         )
     known = ", ".join(sorted(points)) or "none"
-    raise UsageError(
-        Problem(
-            origin,
-            None,
-            None,
-            f"unknown loop {ref!r}; registered loops: {known}; or give package.module:factory",
-        )
+    raise _loop_error(
+        origin, f"unknown loop {ref!r}; registered loops: {known}; or give package.module:factory"
     )

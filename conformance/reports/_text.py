@@ -89,3 +89,30 @@ def stable_text(value: Any) -> str:
     for pattern, replacement in _VOLATILE:
         text = pattern.sub(replacement, text)
     return text
+
+
+def quote_lines(value: Any) -> list[str]:
+    """A clause's quote (one string or a list of them) as a list, without empty ones."""
+    if not value:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(line) for line in value if line]
+    return [str(value)]
+
+
+#: An element whose whitespace is content (or code), to keep as it is; or the
+#: whitespace between two tags, to fold. One pattern, so that a scan never folds
+#: inside an element it has already matched whole.
+_VERBATIM_OR_GAP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|(?<=>)\s+(?=<)", re.S | re.I)
+
+
+def minify_html(html: str) -> str:
+    """``html`` with every run of whitespace between two tags folded to one space.
+
+    The page renders the same (a browser folds such runs anyway), outside
+    ``pre``, ``textarea``, ``script`` and ``style``, which are kept verbatim.
+    For the published matrix: its pages are rebuilt and committed often, and
+    the indentation of hundreds of repeated cards and rows is much of their
+    size.
+    """
+    return _VERBATIM_OR_GAP.sub(lambda match: match.group(1) or " ", html)

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 
 from ._atomic import atomic_write_text
 from ._text import one_line
-from .stats import conformance, format_percent, loop_label
+from .stats import band, conformance, format_percent, loop_label
 
 # Approximate advance widths (px) of Verdana 11px, enough to size the boxes.
 _NARROW = set("iljtfrI.,:;!|'` ()[]")
@@ -55,21 +55,20 @@ def _text_width(text: str) -> int:
     return int(round(width))
 
 
+#: shields.io's colour scale, best first: (at least this percentage, colour).
+BADGE_COLORS = (
+    (99.95, "#4c1"),
+    (95.0, "#97ca00"),
+    (90.0, "#a4a61d"),
+    (75.0, "#dfb317"),
+    (50.0, "#fe7d37"),
+    (0.0, "#e05d44"),
+)
+
+
 def badge_color(percent: float | None) -> str:
     """The badge colour for a conformance percentage (grey when unknown)."""
-    if percent is None:
-        return "#9f9f9f"
-    if percent >= 99.95:
-        return "#4c1"
-    if percent >= 95:
-        return "#97ca00"
-    if percent >= 90:
-        return "#a4a61d"
-    if percent >= 75:
-        return "#dfb317"
-    if percent >= 50:
-        return "#fe7d37"
-    return "#e05d44"
+    return band(percent, BADGE_COLORS, "#9f9f9f")
 
 
 def render_badge(label: str, message: str, color: str) -> str:

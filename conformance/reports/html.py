@@ -22,7 +22,7 @@ import jinja2
 
 from ..findings import run_findings
 from ._atomic import atomic_write_text
-from ._text import clean_tree, one_line
+from ._text import clean_tree, minify_html, one_line, quote_lines
 from .stats import (
     BAD_OUTCOMES,
     COUNTED_LEVELS,
@@ -34,6 +34,7 @@ from .stats import (
     incomplete_note,
     loop_label,
     tally,
+    tone,
 )
 
 #: Short symbols for matrix cells (the full outcome is in the cell's title).
@@ -80,14 +81,6 @@ def _environment_rows(env: Mapping[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-def _quote_list(quote: Any) -> list[str]:
-    if not quote:
-        return []
-    if isinstance(quote, (list, tuple)):
-        return [str(q) for q in quote if q]
-    return [str(quote)]
-
-
 def _pct_cell(t: Tally) -> dict[str, Any]:
     """A summary cell: percentage, bar width and counts."""
     pct = t.percent
@@ -99,21 +92,9 @@ def _pct_cell(t: Tally) -> dict[str, Any]:
         "xfail": t.counts.get("xfail", 0),
         "bad": t.bad,
         "skip": t.counts.get("skip", 0),
-        "tone": _tone(pct),
+        "tone": tone(pct),
         "empty": t.total == 0,
     }
-
-
-def _tone(pct: float | None) -> str:
-    if pct is None:
-        return "none"
-    if pct >= 99.95:
-        return "good"
-    if pct >= 90:
-        return "ok"
-    if pct >= 70:
-        return "warn"
-    return "bad"
 
 
 def _loop_card(results: Mapping[str, Any], run: Mapping[str, Any], index: int) -> dict[str, Any]:
@@ -273,7 +254,7 @@ def build_view(
                 {
                     "clause": clause,
                     "level": level,
-                    "quote": " … ".join(_quote_list(first.get("quote"))),
+                    "quote": " … ".join(quote_lines(first.get("quote"))),
                     "cells": [_group_cell(cases_in(ids, li), level) for li in range(n_loops)],
                     "search": f"{clause} {section} {level}".lower(),
                     "outcomes": " ".join(
@@ -346,7 +327,7 @@ def build_view(
             impl_rows.append(
                 {
                     "id": case_id,
-                    "quote": " … ".join(_quote_list(first.get("quote"))),
+                    "quote": " … ".join(quote_lines(first.get("quote"))),
                     "observed": [
                         (per_loop[li].get(case_id) or {}).get("observed")
                         if case_id in per_loop[li]
@@ -375,11 +356,11 @@ def build_view(
                 "clause": clause,
                 "api": case.get("api"),
                 "level": case.get("level"),
-                "quotes": _quote_list(case.get("quote")),
+                "quotes": quote_lines(case.get("quote")),
                 "issue": resolution.get("issue") or "",
                 "decision": resolution.get("decision") or "",
                 "why": resolution.get("why") or "",
-                "contradicts": _quote_list(resolution.get("contradicts")),
+                "contradicts": quote_lines(resolution.get("contradicts")),
                 "sources": [str(s) for s in resolution.get("sources") or []],
             }
         )
@@ -426,7 +407,7 @@ def _failure(case: Mapping[str, Any], loop: Mapping[str, Any], anchor: str) -> d
         "outcome": outcome,
         "level": case.get("level") or "",
         "clause": case.get("clause") or "",
-        "quotes": _quote_list(case.get("quote")),
+        "quotes": quote_lines(case.get("quote")),
         "message": message,
         "expected": details.get("expected") or "",
         "actual": details.get("actual") or "",
@@ -445,7 +426,8 @@ def _failure(case: Mapping[str, Any], loop: Mapping[str, Any], anchor: str) -> d
     }
 
 
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
+    """The Jinja2 environment of every HTML report (templates/)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("conformance.reports", "templates"),
         autoescape=True,
@@ -459,9 +441,10 @@ def render_html(
     results: Mapping[str, Any], *, compact: bool = False, clauses_only: bool = False
 ) -> str:
     """Return the HTML report for ``results`` as a string (see :func:`build_view`)."""
-    template = _environment().get_template("report.html.j2")
+    template = template_environment().get_template("report.html.j2")
     view = build_view(results, compact=compact, clauses_only=clauses_only)
-    return template.render(view=view, symbols=SYMBOLS)
+    html = template.render(view=view, symbols=SYMBOLS)
+    return minify_html(html) if compact else html
 
 
 def write_html(

@@ -9,25 +9,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-import jinja2
-
 from ._atomic import atomic_write_text
-from ._text import clean_tree
+from ._text import clean_tree, minify_html
+from .html import template_environment
 from .matrix_site import minor, python_page, table
+from .stats import tone
 
 
 def _tone(percent_text: str) -> str:
+    """The band of a cell's percentage, given as the text shown ("97.6%", "n/a")."""
     try:
-        value = float(percent_text.rstrip("%"))
+        return tone(float(percent_text.rstrip("%")))
     except ValueError:
         return "none"
-    if value >= 99.95:
-        return "good"
-    if value >= 90:
-        return "ok"
-    if value >= 70:
-        return "warn"
-    return "bad"
 
 
 def build_index_view(merged: Mapping[str, Any]) -> dict[str, Any]:
@@ -73,12 +67,5 @@ def build_index_view(merged: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def write_index(merged: Mapping[str, Any], path: Path) -> None:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("conformance.reports", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    template = environment.get_template("matrix-index.html.j2")
-    atomic_write_text(path, template.render(view=build_index_view(merged)))
+    template = template_environment().get_template("matrix-index.html.j2")
+    atomic_write_text(path, minify_html(template.render(view=build_index_view(merged))))

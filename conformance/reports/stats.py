@@ -134,3 +134,19 @@ def incomplete_note(results: Mapping[str, Any]) -> str:
     missing += sum(int(n) for n in (results.get("not_run") or {}).values())
     reason = results.get("stopped") or "it was stopped"
     return f"This run was cut short ({reason}): {missing} cases did not run. Its verdicts cover only the cases that finished."
+
+
+#: The colour band of a conformance percentage, best first: (at least, tone).
+TONES = ((99.95, "good"), (90.0, "ok"), (70.0, "warn"), (0.0, "bad"))
+
+
+def band(percent: float | None, bands: Iterable[tuple[float, str]], unknown: str) -> str:
+    """The name of the first band (at least, name) that ``percent`` reaches; ``unknown`` for None."""
+    if percent is None:
+        return unknown
+    return next((name for least, name in bands if percent >= least), unknown)
+
+
+def tone(percent: float | None) -> str:
+    """The band (good, ok, warn, bad) a percentage is shown in; "none" when unknown."""
+    return band(percent, TONES, "none")

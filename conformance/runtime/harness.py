@@ -23,6 +23,7 @@ say) is a ``harness`` note, never the case's failure.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import inspect
 import logging
@@ -32,7 +33,7 @@ import traceback
 import warnings
 from dataclasses import dataclass, field
 from types import CodeType
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from ..results import Details, RawResult
 from .compile import CASE_FUNCTION, compile_case
@@ -170,34 +171,35 @@ class _Run:
 
     def execute(self, loop: Any, ctx: CaseContext) -> None:
         function = self.function(ctx)
-        try:
+        with self._keeping_errors():
             if self.case.get("mode", "async") == "async":
                 self.value = loop.run_until_complete(function())
             else:
                 self.value = function()
-        except (KeyboardInterrupt, SystemExit) as exc:
-            if not self._expects(exc):
-                raise
-            self.keep_error(exc)
-        except BaseException as exc:
-            self.keep_error(exc)
 
     async def execute_hosted(self, ctx: CaseContext) -> None:
         """The same as :meth:`execute` for a loop that is already running in its host."""
         function = self.function(ctx)
-        try:
+        with self._keeping_errors():
             self.value = await function()
-        except (KeyboardInterrupt, SystemExit) as exc:
-            if not self._expects(exc):
-                raise
-            self.keep_error(exc)
-        except BaseException as exc:
-            self.keep_error(exc)
         try:
             for _ in range(3):
                 await asyncio.sleep(0)
         except BaseException as exc:  # the host cancelled us, say: the case is still judged
             self.harness_notes.append(f"settling: the hosted loop raised {_name(exc)}")
+
+    @contextlib.contextmanager
+    def _keeping_errors(self) -> Iterator[None]:
+        """Whatever the case's code raises is kept for judging, not propagated:
+        except KeyboardInterrupt and SystemExit, unless the case expects them."""
+        try:
+            yield
+        except (KeyboardInterrupt, SystemExit) as exc:
+            if not self._expects(exc):
+                raise
+            self.keep_error(exc)
+        except BaseException as exc:
+            self.keep_error(exc)
 
     def keep_error(self, exc: BaseException) -> None:
         """Keep the exception but not its frames.

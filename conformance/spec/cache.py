@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Optional
 
 from .. import __version__
-from ..paths import reference_dir
+from ..paths import cache_dir, reference_dir
 from .inventory import DOCS_TEXTS
 from .model import Case, Markers
 
@@ -35,13 +35,6 @@ _OTHER_SOURCES = (
     "runtime/context.py",
     "runtime/protocols.py",
 )
-
-
-def _folder() -> Optional[Path]:
-    if os.environ.get("ASYNCIO_CONFORMANCE_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "asyncio-conformance" / "specs"
 
 
 @functools.cache
@@ -62,7 +55,7 @@ def key_for(raw: bytes) -> str:
 
 
 def get(key: str) -> Optional[dict]:
-    folder = _folder()
+    folder = cache_dir("specs")
     if folder is None:
         return None
     try:
@@ -72,7 +65,7 @@ def get(key: str) -> Optional[dict]:
 
 
 def put(key: str, cases: list[Case], machines: dict) -> None:
-    folder = _folder()
+    folder = cache_dir("specs")
     if folder is None:
         return
     data = {"cases": [asdict(c) for c in cases], "machines": machines}

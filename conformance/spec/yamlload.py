@@ -51,6 +51,12 @@ class Located:
         return Problem(self.file, line, col, message)
 
 
+def _bad_key(doc: Located, key_node: yaml.Node, message: str) -> UsageError:
+    """The error for a mapping key the spec format does not allow, at the key."""
+    mark = key_node.start_mark
+    return UsageError(Problem(doc.file, mark.line + 1, mark.column + 1, message))
+
+
 def load_yaml(path: Path, display_name: str | None = None) -> Located:
     """Parse one YAML file; raise UsageError with file:line:col on bad YAML."""
     name = display_name or str(path)
@@ -95,33 +101,12 @@ def _build(loader: Any, node: yaml.Node, path: tuple, doc: Located) -> Any:
         result: dict = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise UsageError(
-                    Problem(
-                        doc.file,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        "merge keys (<<) are not supported in specs",
-                    )
-                )
+                raise _bad_key(doc, key_node, "merge keys (<<) are not supported in specs")
             key = loader.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise UsageError(
-                    Problem(
-                        doc.file,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        "mapping keys must be scalars",
-                    )
-                )
+                raise _bad_key(doc, key_node, "mapping keys must be scalars")
             if key in result:
-                raise UsageError(
-                    Problem(
-                        doc.file,
-                        key_node.start_mark.line + 1,
-                        key_node.start_mark.column + 1,
-                        f"duplicate key {key!r}",
-                    )
-                )
+                raise _bad_key(doc, key_node, f"duplicate key {key!r}")
             result[key] = _build(loader, value_node, path + (key,), doc)
             # Point at the key, which is where a reader looks for "this entry".
             doc.positions[path + (key,)] = (

@@ -34,15 +34,3 @@ class EnvBlindLoop(asyncio.SelectorEventLoop):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_debug(False)
-
-
-def sticky_debug_loop() -> asyncio.AbstractEventLoop:
-    return StickyDebugLoop()
-
-
-def int_debug_loop() -> asyncio.AbstractEventLoop:
-    return IntDebugLoop()
-
-
-def env_blind_loop() -> asyncio.AbstractEventLoop:
-    return EnvBlindLoop()

@@ -48,23 +48,3 @@ class NoWakeupLoop(asyncio.SelectorEventLoop):
 
     def _write_to_self(self):
         pass
-
-
-def no_thread_check_loop() -> asyncio.AbstractEventLoop:
-    return NoThreadCheckLoop()
-
-
-def fixed_slow_duration_loop() -> asyncio.AbstractEventLoop:
-    return FixedSlowDurationLoop()
-
-
-def no_origin_tracking_loop() -> asyncio.AbstractEventLoop:
-    return NoOriginTrackingLoop()
-
-
-def printing_loop() -> asyncio.AbstractEventLoop:
-    return PrintingLoop()
-
-
-def no_wakeup_loop() -> asyncio.AbstractEventLoop:
-    return NoWakeupLoop()

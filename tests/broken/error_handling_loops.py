@@ -55,27 +55,3 @@ class LaxSetterLoop(asyncio.SelectorEventLoop):
 
     def set_exception_handler(self, handler):
         self._exception_handler = handler
-
-
-def ignores_none_loop() -> asyncio.AbstractEventLoop:
-    return IgnoresNoneLoop()
-
-
-def always_default_loop() -> asyncio.AbstractEventLoop:
-    return AlwaysDefaultLoop()
-
-
-def drops_exception_loop() -> asyncio.AbstractEventLoop:
-    return DropsExceptionLoop()
-
-
-def unguarded_handler_loop() -> asyncio.AbstractEventLoop:
-    return UnguardedHandlerLoop()
-
-
-def quiet_default_loop() -> asyncio.AbstractEventLoop:
-    return QuietDefaultLoop()
-
-
-def lax_setter_loop() -> asyncio.AbstractEventLoop:
-    return LaxSetterLoop()

@@ -46,11 +46,3 @@ class CancelAsErrorLoop(asyncio.SelectorEventLoop):
 
     def create_future(self) -> asyncio.Future:
         return CancelAsErrorFuture(loop=self)
-
-
-def lenient_future_loop() -> asyncio.AbstractEventLoop:
-    return LenientFutureLoop()
-
-
-def cancel_as_error_loop() -> asyncio.AbstractEventLoop:
-    return CancelAsErrorLoop()

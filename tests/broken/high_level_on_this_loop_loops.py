@@ -64,15 +64,3 @@ class NotRunningLoop(asyncio.SelectorEventLoop):
     def run_forever(self):
         self.call_soon(asyncio.events._set_running_loop, None)
         super().run_forever()
-
-
-def eager_timers_loop() -> asyncio.AbstractEventLoop:
-    return EagerTimersLoop()
-
-
-def byte_dropping_loop() -> asyncio.AbstractEventLoop:
-    return ByteDroppingLoop()
-
-
-def not_running_loop() -> asyncio.AbstractEventLoop:
-    return NotRunningLoop()

@@ -45,11 +45,3 @@ class ServerWithoutStartServingLoop(asyncio.SelectorEventLoop):
             reuse_port=reuse_port,
             ssl_handshake_timeout=ssl_handshake_timeout,
         )
-
-
-def no_sock_recv_into_loop() -> asyncio.AbstractEventLoop:
-    return NoSockRecvIntoLoop()
-
-
-def server_without_start_serving_loop() -> asyncio.AbstractEventLoop:
-    return ServerWithoutStartServingLoop()

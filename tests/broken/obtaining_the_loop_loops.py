@@ -47,13 +47,5 @@ class ProxyLoop:
         return getattr(self._inner, name)
 
 
-def unregistered_loop() -> asyncio.AbstractEventLoop:
-    return UnregisteredLoop()
-
-
-def stale_registration_loop() -> asyncio.AbstractEventLoop:
-    return StaleRegistrationLoop()
-
-
 def proxy_loop() -> Any:
     return ProxyLoop()

@@ -24,7 +24,3 @@ class StaleFileFdLoop(asyncio.SelectorEventLoop):
         if fd in self._refused_fds:
             raise KeyError(f"{fd} is half-registered")
         return super().remove_reader(fd)
-
-
-def stale_file_fd_loop() -> asyncio.AbstractEventLoop:
-    return StaleFileFdLoop()

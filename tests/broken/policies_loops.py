@@ -14,7 +14,3 @@ class SigchldIgnoredLoop(asyncio.SelectorEventLoop):
         if sig == signal.SIGCHLD:
             return
         super().add_signal_handler(sig, callback, *args)
-
-
-def sigchld_ignored_loop() -> asyncio.AbstractEventLoop:
-    return SigchldIgnoredLoop()

@@ -66,23 +66,3 @@ class ResultlessLoop(asyncio.SelectorEventLoop):
     def run_until_complete(self, future):  # type: ignore[override]
         super().run_until_complete(future)
         return None
-
-
-def deferred_stop_loop() -> asyncio.AbstractEventLoop:
-    return DeferredStopLoop()
-
-
-def runs_pending_on_close_loop() -> asyncio.AbstractEventLoop:
-    return RunsPendingOnCloseLoop()
-
-
-def close_once_loop() -> asyncio.AbstractEventLoop:
-    return CloseOnceLoop()
-
-
-def forgetful_asyncgens_loop() -> asyncio.AbstractEventLoop:
-    return ForgetfulAsyncgensLoop()
-
-
-def resultless_loop() -> asyncio.AbstractEventLoop:
-    return ResultlessLoop()

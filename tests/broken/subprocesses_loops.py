@@ -22,11 +22,3 @@ class ForbiddenKwargsIgnoredLoop(asyncio.SelectorEventLoop):
         for name in ("bufsize", "universal_newlines", "shell"):
             kwargs.pop(name, None)
         return await super().subprocess_exec(protocol_factory, *args, **kwargs)
-
-
-def stderr_not_merged_loop() -> asyncio.AbstractEventLoop:
-    return StderrNotMergedLoop()
-
-
-def forbidden_kwargs_ignored_loop() -> asyncio.AbstractEventLoop:
-    return ForbiddenKwargsIgnoredLoop()

@@ -167,39 +167,3 @@ class WrongAddrLoop(asyncio.SelectorEventLoop):
             return proto
 
         return await super().create_datagram_endpoint(factory, *args, **kwargs)
-
-
-def data_after_eof_loop() -> asyncio.AbstractEventLoop:
-    return DataAfterEofLoop()
-
-
-def double_lost_loop() -> asyncio.AbstractEventLoop:
-    return DoubleLostLoop()
-
-
-def ignores_eof_result_loop() -> asyncio.AbstractEventLoop:
-    return IgnoresEofResultLoop()
-
-
-def pause_at_equality_loop() -> asyncio.AbstractEventLoop:
-    return PauseAtEqualityLoop()
-
-
-def early_resume_loop() -> asyncio.AbstractEventLoop:
-    return EarlyResumeLoop()
-
-
-def lax_limits_loop() -> asyncio.AbstractEventLoop:
-    return LaxLimitsLoop()
-
-
-def abort_flushes_loop() -> asyncio.AbstractEventLoop:
-    return AbortFlushesLoop()
-
-
-def deaf_pause_loop() -> asyncio.AbstractEventLoop:
-    return DeafPauseLoop()
-
-
-def wrong_addr_loop() -> asyncio.AbstractEventLoop:
-    return WrongAddrLoop()

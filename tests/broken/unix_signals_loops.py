@@ -28,15 +28,3 @@ class InvalidSignalRuntimeErrorLoop(asyncio.SelectorEventLoop):
         if sig not in signal.valid_signals():
             raise RuntimeError(f"bad signal {sig}")
         super().add_signal_handler(sig, callback, *args)
-
-
-def args_dropped_loop() -> asyncio.AbstractEventLoop:
-    return ArgsDroppedLoop()
-
-
-def remove_returns_none_loop() -> asyncio.AbstractEventLoop:
-    return RemoveReturnsNoneLoop()
-
-
-def invalid_signal_runtime_error_loop() -> asyncio.AbstractEventLoop:
-    return InvalidSignalRuntimeErrorLoop()

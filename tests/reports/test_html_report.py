@@ -224,3 +224,13 @@ def test_compact_matrix_page_keeps_outcomes_and_reasons_but_not_inline_messages(
     assert compact.count('class="case-row"') == 2001
     assert f'title="xfail: expected fail: {reason}"' in compact.replace("&#39;", "'")
     assert '<span class="msg">' not in compact
+
+
+def test_minified_html_keeps_preformatted_text() -> None:
+    from conformance.reports._text import minify_html
+
+    page = "<div>\n    <span>a</span>\n    <span>b</span>\n</div>\n<pre>x\n    y\n</pre>\n<p>\n  c\n</p>"
+    assert (
+        minify_html(page)
+        == "<div> <span>a</span> <span>b</span> </div> <pre>x\n    y\n</pre> <p>\n  c\n</p>"
+    )
