@@ -103,7 +103,9 @@ def quote_lines(value: Any) -> list[str]:
 #: An element whose whitespace is content (or code), to keep as it is; or the
 #: whitespace between two tags, to fold. One pattern, so that a scan never folds
 #: inside an element it has already matched whole.
-_VERBATIM_OR_GAP = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2>)|(?<=>)\s+(?=<)", re.S | re.I)
+_VERBATIM_OR_GAP = re.compile(
+    r"(<(pre|textarea|script|style)\b.*?</\2>)|(?<=>)\s+(?=<)", re.S | re.I
+)
 
 
 def minify_html(html: str) -> str:
