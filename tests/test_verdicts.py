@@ -230,3 +230,42 @@ def test_slow_cases_run_only_when_asked_for(tmp_path: Path) -> None:
     (run,) = json.loads(out.read_text())["runs"]
     assert run["summary"]["skipped_slow"] == 1
     assert "run --slow to include them" in proc.stdout
+
+
+def test_a_case_expected_to_hang_gets_a_short_deadline() -> None:
+    from conformance.expectations import Entry
+    from conformance.runner import EXPECTED_HANG_TIMEOUT, RunOptions, case_timeout
+    from conformance.spec.load import load_suite
+
+    case = next(c for c in load_suite().cases if c.timeout > EXPECTED_HANG_TIMEOUT)
+    options = RunOptions(loops=["x"], timeout_multiplier=2.0)
+
+    def entry(*outcomes: str) -> Entry:
+        return Entry(patterns=(case.id,), outcomes=outcomes, reason="r", file="f", line=1)
+
+    assert case_timeout(case, None, options) == case.timeout * 2
+    assert case_timeout(case, entry("timeout"), options) == EXPECTED_HANG_TIMEOUT * 2
+    assert case_timeout(case, entry("timeout", "crash"), options) == EXPECTED_HANG_TIMEOUT * 2
+    # It may also fail or pass there, which can take the case its whole time.
+    assert case_timeout(case, entry("fail", "timeout"), options) == case.timeout * 2
+    assert case_timeout(case, entry("pass", "timeout"), options) == case.timeout * 2
+    full = RunOptions(loops=["x"], full_timeouts=True)
+    assert case_timeout(case, entry("timeout"), full) == case.timeout
+
+
+def test_a_hang_the_expectations_know_ends_sooner_with_the_same_verdict(tmp_path: Path) -> None:
+    case_id = "loop.run_forever/stop-before-run/scheduled-callbacks-run-then-exit"
+    expectations = tmp_path / "hangs.yaml"
+    expectations.write_text(
+        "loop: tests.loops:hanging_run_loop\nexpectations:\n"
+        f"  - id: {case_id!r}\n    outcome: timeout\n    reason: run_forever() never returns\n"
+    )
+    out = tmp_path / "r.json"
+    proc = run_cli(
+        "run", "--loop", "tests.loops:hanging_run_loop", "-k", case_id, "--no-stdlib-baseline",
+        "--expectations", str(expectations), "--json", str(out),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (case,) = json.loads(out.read_text())["runs"][0]["cases"]
+    assert (case["raw_outcome"], case["outcome"]) == ("timeout", "xfail")
+    assert "no result within 4.0s" in case["message"]

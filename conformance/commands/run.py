@@ -90,6 +90,12 @@ class Run(Command):
             help="scale every timeout and wait by F",
         )
         add(
+            "--full-timeouts",
+            action="store_true",
+            help="give a case the expectations say hangs its whole timeout, not "
+            "4 s (to see whether a slow fix makes it pass)",
+        )
+        add(
             "--expectations",
             action="append",
             default=[],
@@ -211,6 +217,7 @@ class Run(Command):
             max_time=args.max_time,
             allow_incomplete=args.allow_incomplete,
             slow=args.slow,
+            full_timeouts=args.full_timeouts,
             argv=self.argv,
         )
         if args.max_time is not None and args.max_time <= 0:
