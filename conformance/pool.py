@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import signal
 import subprocess
 import sys
@@ -92,6 +93,8 @@ class _Worker:
     proc: subprocess.Popen
     reader: object  # binary stream of the result pipe
     stderr_file: object
+    #: The worker's TMPDIR, removed when it has been reaped (see spawn_worker).
+    tmpdir: str = ""
     ready: bool = False
     task: Optional[Task] = None
     #: A result held back while the worker runs the case again to confirm a leak.
@@ -137,6 +140,12 @@ def spawn_worker(adapter: Adapter, env: Optional[dict], extra: tuple[str, ...] =
     stderr_file = tempfile.TemporaryFile()
     child_env = dict(os.environ if env is None else env)
     child_env.setdefault("PYTHONFAULTHANDLER", "1")
+    # A temporary folder of its own: a worker killed in the middle of a case
+    # (a timeout) cannot clean up what the case made (UNIX socket folders,
+    # certificate files), so whatever it left goes with the folder once the
+    # worker has been reaped. The name is short: AF_UNIX paths live under it.
+    tmpdir = tempfile.mkdtemp(prefix="cfw-")
+    child_env["TMPDIR"] = tmpdir
     try:
         proc = subprocess.Popen(
             [
@@ -156,11 +165,15 @@ def spawn_worker(adapter: Adapter, env: Optional[dict], extra: tuple[str, ...] =
             start_new_session=True,
             env=child_env,
         )
+    except BaseException:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        raise
     finally:
         os.close(write_fd)
     LIVE_WORKERS.add(proc.pid)
     os.set_blocking(read_fd, False)
-    return _Worker(proc=proc, reader=os.fdopen(read_fd, "rb", buffering=0), stderr_file=stderr_file)
+    reader = os.fdopen(read_fd, "rb", buffering=0)
+    return _Worker(proc=proc, reader=reader, stderr_file=stderr_file, tmpdir=tmpdir)
 
 
 def kill_worker(worker: _Worker) -> Optional[int]:
@@ -171,9 +184,11 @@ def kill_worker(worker: _Worker) -> Optional[int]:
         pass
     LIVE_WORKERS.discard(worker.proc.pid)
     try:
-        return worker.proc.wait(timeout=10)
+        returncode: Optional[int] = worker.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        return None
+        returncode = None
+    _remove_tmpdir(worker)
+    return returncode
 
 
 def reap_worker(worker: _Worker) -> Optional[int]:
@@ -186,7 +201,16 @@ def reap_worker(worker: _Worker) -> Optional[int]:
         os.killpg(worker.proc.pid, signal.SIGKILL)  # a case's children live in its session
     except (ProcessLookupError, PermissionError):
         pass
-    return returncode if returncode is not None else kill_worker(worker)
+    if returncode is None:
+        return kill_worker(worker)
+    LIVE_WORKERS.discard(worker.proc.pid)
+    _remove_tmpdir(worker)
+    return returncode
+
+
+def _remove_tmpdir(worker: _Worker) -> None:
+    if worker.tmpdir:
+        shutil.rmtree(worker.tmpdir, ignore_errors=True)
 
 
 def read_messages(worker: _Worker) -> Optional[list[dict]]:

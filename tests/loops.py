@@ -142,6 +142,14 @@ def hanging_run_loop() -> asyncio.AbstractEventLoop:
     return HangingRunLoop()
 
 
+class HangingServerLoop(asyncio.SelectorEventLoop):
+    """create_server() never returns: the worker is killed in the middle of a case."""
+
+    async def create_server(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        while True:
+            time.sleep(1)  # blocks the loop too, as a stuck native call would
+
+
 def _missing(name: str) -> property:
     def get(self: object) -> None:
         raise NotImplementedError(f"RaisingLoop.{name}")

@@ -163,3 +163,29 @@ def test_repeat_marks_no_flaky_case_on_a_stable_suite(conformance_run) -> None:
     assert code == 0
     for case in results["runs"][0]["cases"]:
         assert case["attempts"] == ["pass"] * 3 and not case["flaky"]
+
+
+def test_a_worker_killed_mid_case_leaves_no_temporary_files(tmp_path: Path) -> None:
+    """The TLS case writes its certificate files, then hangs in create_server() and
+    its worker is killed: the files go with the worker's temporary folder."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "--loop", "tests.loops:HangingServerLoop",
+         "-k", "loop.create_server/ssl/tls-server-echo", "--no-stdlib-baseline",
+         "--json", str(tmp_path / "r.json")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TMPDIR": str(tmp)},
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert outcomes(json.loads((tmp_path / "r.json").read_text())) == {
+        "loop.create_server/ssl/tls-server-echo": "timeout"
+    }
+    assert sorted(p.name for p in tmp.iterdir()) == []
