@@ -251,19 +251,6 @@ class Peers:
         self.peers.append(peer)
         return peer
 
-    @staticmethod
-    def _secure(peer: Peer, sock: socket.socket, context: Any, **options: Any) -> socket.socket:
-        """Wrap ``sock`` for TLS and shake hands, where Peer.close() can always interrupt it.
-
-        Wrapping detaches the plain socket, so shutting that one down cannot wake
-        a handshake the loop never answers (a loop that ignores ``ssl=``, say):
-        the wrapper is registered with the peer *before* the handshake starts.
-        """
-        wrapped = context.wrap_socket(sock, do_handshake_on_connect=False, **options)
-        peer.sockets.append(wrapped)
-        wrapped.do_handshake()
-        return wrapped
-
     def listen(
         self,
         script: Callable[[PeerConn], Any] = echo,
@@ -305,18 +292,15 @@ class Peers:
                 # An accepted socket does not inherit the listener's timeout:
                 # without one, a peer the loop never answers would block past
                 # its case, into later ones.
-                raw.settimeout(self.timeout)
-                wrapped = raw
+                conn = PeerConn(raw, self.timeout, peer.sockets)
                 try:
                     if tls:
-                        context = self.tls.server_context()
-                        wrapped = self._secure(peer, raw, context, server_side=True)
+                        conn.secure(self.tls.server_context(), server_side=True)
                 except OSError:
                     if handshake_failed is _RAISE:
                         raise
                     results.append(handshake_failed)
                     continue
-                conn = PeerConn(wrapped, self.timeout, peer.sockets)
                 results.append(script(conn))
             return results
 
@@ -342,18 +326,16 @@ class Peers:
         peer.address = address
 
         def run() -> Any:
-            sock.settimeout(self.timeout)
+            conn = PeerConn(sock, self.timeout, peer.sockets)
             sock.connect(address)
-            wrapped = sock
             try:
                 if tls:
-                    context = self.tls.client_context()
-                    wrapped = self._secure(peer, sock, context, server_hostname="localhost")
+                    conn.secure(self.tls.client_context(), server_hostname="localhost")
             except OSError:
                 if handshake_failed is _RAISE:
                     raise
                 return handshake_failed
-            return script(PeerConn(wrapped, self.timeout, peer.sockets))
+            return script(conn)
 
         peer.start(run)
         return peer
