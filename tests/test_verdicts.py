@@ -268,4 +268,50 @@ def test_a_hang_the_expectations_know_ends_sooner_with_the_same_verdict(tmp_path
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (case,) = json.loads(out.read_text())["runs"][0]["cases"]
     assert (case["raw_outcome"], case["outcome"]) == ("timeout", "xfail")
-    assert "no result within 4.0s" in case["message"]
+    assert "no result within 2.0s" in case["message"]
+
+
+def test_a_case_expected_to_fail_waits_less() -> None:
+    from conformance.expectations import Entry
+    from conformance.runner import EXPECTED_FAILURE_PATIENCE, RunOptions, case_patience
+
+    def entry(*outcomes: str, match: str | None = None) -> Entry:
+        return Entry(patterns=("x",), outcomes=outcomes, reason="r", file="f", line=1, match=match)
+
+    options = RunOptions(loops=["x"], timeout_multiplier=3.0)
+    assert case_patience(None, options) is None
+    assert case_patience(entry("fail"), options) == EXPECTED_FAILURE_PATIENCE * 3
+    assert case_patience(entry("fail", "timeout"), options) == EXPECTED_FAILURE_PATIENCE * 3
+    # A flaky case may pass, and a message to match may depend on how long a wait was.
+    assert case_patience(entry("fail", "pass"), options) is None
+    assert case_patience(entry("fail", match="within"), options) is None
+    assert case_patience(entry("fail"), RunOptions(loops=["x"], full_timeouts=True)) is None
+
+
+def test_a_wait_of_a_case_expected_to_fail_gives_up_after_its_patience(tmp_path: Path) -> None:
+    spec = tmp_path / "scheduling-callbacks.yaml"
+    spec.write_text(
+        "section: scheduling-callbacks\napis:\n  loop.call_soon:\n    clauses:\n"
+        "      fifo-order:\n        level: must\n"
+        "        quote: Callbacks are called in the order in which they are registered.\n"
+        "        cases:\n          never:\n            code: |\n"
+        "              await wait_until(lambda: False, what='nothing')\n"
+    )
+    expectations = tmp_path / "fails.yaml"
+    expectations.write_text(
+        "loop: asyncio\nexpectations:\n  - id: 'loop.call_soon/fifo-order/never'\n"
+        "    outcome: fail\n    reason: it waits for nothing\n"
+    )
+    messages = {}
+    for name, extra in (("short", []), ("full", ["--full-timeouts"])):
+        out = tmp_path / f"{name}.json"
+        proc = run_cli(
+            "run", "--loop", "asyncio", "--specs", str(spec), "--expectations", str(expectations),
+            "--no-stdlib-baseline", "--json", str(out), *extra,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        (case,) = json.loads(out.read_text())["runs"][0]["cases"]
+        assert case["outcome"] == "xfail"
+        messages[name] = case["message"]
+    assert "nothing did not become true within 1.0s" in messages["short"]
+    assert "nothing did not become true within 5.0s" in messages["full"]

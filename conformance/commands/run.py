@@ -92,8 +92,9 @@ class Run(Command):
         add(
             "--full-timeouts",
             action="store_true",
-            help="give a case the expectations say hangs its whole timeout, not "
-            "4 s (to see whether a slow fix makes it pass)",
+            help="give a case the expectations say hangs its whole timeout (not 2 s), "
+            "and one they say fails its whole waits (not 1 s each): to see whether a "
+            "slow fix makes it pass",
         )
         add(
             "--expectations",

@@ -144,10 +144,11 @@ class CaseContext:
     async def wait_until(
         self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition"
     ) -> None:
-        deadline = time.monotonic() + self.scaled(timeout)
+        seconds = self.protocols.wait_seconds(timeout)
+        deadline = time.monotonic() + seconds
         while not predicate():
             if time.monotonic() > deadline:
-                raise WaitGaveUp(f"{what} did not become true within {self.scaled(timeout):.1f}s")
+                raise WaitGaveUp(f"{what} did not become true within {seconds:.1f}s")
             reason = self.protocols.decided()
             if reason:  # nothing the wait could bring would save the case
                 raise WaitGaveUp(f"stopped waiting for {what}: {reason}")

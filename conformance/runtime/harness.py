@@ -517,7 +517,7 @@ class _FactoryFailed(Exception):
         self.result = result
 
 
-def _new_context(loop: Any, settings: HarnessSettings) -> CaseContext:
+def _new_context(loop: Any, settings: HarnessSettings, case: dict) -> CaseContext:
     ctx = CaseContext(
         loop,
         settings.multiplier,
@@ -525,6 +525,8 @@ def _new_context(loop: Any, settings: HarnessSettings) -> CaseContext:
         tls_pems=settings.tls_pems,
         loop_refs=settings.loop_refs,
     )
+    # Set by the runner for a case the loop's expectations say fails (not in repro).
+    ctx.protocols.patience = case.get("patience")
     # Until the case is judged, a failed check ends every wait of the case.
     listen_for_failures(ctx.protocols.failed)
     return ctx
@@ -543,7 +545,7 @@ def _run_direct(run: _Run, new_loop: Callable[[], Any]) -> CaseContext:
                 Details(traceback=format_exc(exc)),
             )
         ) from None
-    ctx = _new_context(loop, run.settings)
+    ctx = _new_context(loop, run.settings, run.case)
     ctx.log_records = _current_log_records()
     run.install(loop, ctx)
     run.execute(loop, ctx)
@@ -559,7 +561,7 @@ def _run_hosted(run: _Run, settings: HarnessSettings) -> CaseContext:
     box: dict = {}
 
     async def body(loop: Any) -> None:
-        ctx = _new_context(loop, settings)
+        ctx = _new_context(loop, settings, run.case)
         ctx.log_records = _current_log_records()
         box["ctx"] = ctx
         run.install(loop, ctx)

@@ -177,13 +177,15 @@ class Peer:
 
     async def done(self, timeout: float = 8.0) -> Any:
         """Wait (polling, never blocking the loop) for the script; return its result."""
-        deadline = time.monotonic() + timeout * self.multiplier
+        if self.verdict is not None:
+            seconds = self.verdict.wait_seconds(timeout)
+        else:
+            seconds = timeout * self.multiplier
+        deadline = time.monotonic() + seconds
         while not self.finished.is_set():
             now = time.monotonic()
             if now > deadline:
-                raise WaitGaveUp(
-                    f"peer {self.name} did not finish within {timeout * self.multiplier:.1f}s"
-                )
+                raise WaitGaveUp(f"peer {self.name} did not finish within {seconds:.1f}s")
             self._fail_if_futile(now)
             await asyncio.sleep(0.002)
         if self.error is not None:
