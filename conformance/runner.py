@@ -57,9 +57,9 @@ HYGIENE_POLICIES = ("fail", "warn")
 EXPECTED_HANG_TIMEOUT = 2.0
 HANG_OUTCOMES = frozenset({"timeout", "crash"})
 #: Seconds (before --timeout-multiplier) that any one wait of a case may last
-#: when the loop's expectations say the case fails there (they do not allow a
-#: pass, and do not match the failure's message): waiting less can only turn a
-#: pass into a failure, and a failure is what is expected. Most such cases wait
+#: when the loop's expectations say the case fails there (they allow a failure
+#: but not a pass, and do not match the failure's message): waiting less can
+#: only turn a pass into a failure, and a failure is what is expected. Most such cases wait
 #: for something the loop never does (a TLS handshake it ignores, a
 #: pause_writing() it never calls), by default for 5 s each.
 EXPECTED_FAILURE_PATIENCE = 1.0
@@ -311,7 +311,9 @@ def case_patience(entry: Optional[Entry], options: RunOptions) -> Optional[float
     """The longest one wait of the case may last (see EXPECTED_FAILURE_PATIENCE), or None."""
     if entry is None or options.full_timeouts or entry.match is not None:
         return None
-    if "pass" in entry.outcomes:
+    # A wait that gives up makes the case fail: so "fail" must be expected (a case
+    # expected only to time out, or to be an error, could otherwise end unexpectedly).
+    if "pass" in entry.outcomes or "fail" not in entry.outcomes:
         return None
     return EXPECTED_FAILURE_PATIENCE * options.timeout_multiplier
 

@@ -285,6 +285,9 @@ def test_a_case_expected_to_fail_waits_less() -> None:
     # A flaky case may pass, and a message to match may depend on how long a wait was.
     assert case_patience(entry("fail", "pass"), options) is None
     assert case_patience(entry("fail", match="within"), options) is None
+    # Giving up on a wait fails the case: not what an expected hang or error is.
+    assert case_patience(entry("timeout"), options) is None
+    assert case_patience(entry("error"), options) is None
     assert case_patience(entry("fail"), RunOptions(loops=["x"], full_timeouts=True)) is None
 
 
