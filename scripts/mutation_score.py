@@ -15,7 +15,7 @@ Usage, from the repository root, with ``pip install -e '.[mutation]'``:
     python scripts/mutation_score.py report              # the counts and survivors so far
     python scripts/mutation_score.py retest KEY...       # rerun mutants against the current specs
 
-``run`` takes about an hour on two cores, and resumes where it stopped when
+``run`` takes about 80 minutes on two cores, and resumes where it stopped when
 run again (``--fresh`` starts over). Everything it writes is under
 ``.mutation/`` (``--workdir``): the mutants are made in a copy of
 ``conformance/``, ``reference_loop/`` and ``specs/`` there, never in the
