@@ -469,6 +469,11 @@ def run_case(
         asyncio.get_event_loop_policy().set_event_loop(None)
     except Exception:
         pass
+    # Nor a running loop: one that stays registered as running after its run (a
+    # broken loop of an earlier case) would make this case's get_running_loop()
+    # return it, and its run_forever() refuse with "another loop is running", so
+    # a case could fail, or pass by accident, for what an earlier case left.
+    asyncio.events._set_running_loop(None)
     os.environ.update(case.get("env") or {})  # before the factory: loops read defaults there
     try:
         try:
