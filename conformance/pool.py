@@ -73,19 +73,20 @@ class LateHygiene:
 
 PoolEvent = Union[CaseDone, LateHygiene]
 
-#: Every live worker's pid (each leads its own process group), so that an
+#: Every live worker's pid (each leads its own process group) and TMPDIR, so that an
 #: interrupted run can take them all down from a signal handler.
-LIVE_WORKERS: set[int] = set()
+LIVE_WORKERS: dict[int, str] = {}  # pid -> the worker's TMPDIR
 
 
 def kill_all_workers() -> None:
     """SIGKILL every worker's process group: the loop's own children go too."""
-    for pid in list(LIVE_WORKERS):
+    for pid, tmpdir in list(LIVE_WORKERS.items()):
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        LIVE_WORKERS.discard(pid)
+        LIVE_WORKERS.pop(pid, None)
+        shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 @dataclass
@@ -170,7 +171,7 @@ def spawn_worker(adapter: Adapter, env: Optional[dict], extra: tuple[str, ...] =
         raise
     finally:
         os.close(write_fd)
-    LIVE_WORKERS.add(proc.pid)
+    LIVE_WORKERS[proc.pid] = tmpdir
     os.set_blocking(read_fd, False)
     reader = os.fdopen(read_fd, "rb", buffering=0)
     return _Worker(proc=proc, reader=reader, stderr_file=stderr_file, tmpdir=tmpdir)
@@ -182,7 +183,7 @@ def kill_worker(worker: _Worker) -> Optional[int]:
         os.killpg(worker.proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    LIVE_WORKERS.discard(worker.proc.pid)
+    LIVE_WORKERS.pop(worker.proc.pid, None)
     try:
         returncode: Optional[int] = worker.proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -203,7 +204,7 @@ def reap_worker(worker: _Worker) -> Optional[int]:
         pass
     if returncode is None:
         return kill_worker(worker)
-    LIVE_WORKERS.discard(worker.proc.pid)
+    LIVE_WORKERS.pop(worker.proc.pid, None)
     _remove_tmpdir(worker)
     return returncode
 

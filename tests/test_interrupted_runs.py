@@ -22,10 +22,15 @@ LOOP = "tests.loops:hanging_run_loop"
 
 
 def _start(tmp_path: Path, *args: str) -> subprocess.Popen:
+    # A SIGKILLed CLI cannot remove its workers' temporary folders (nothing of it
+    # is left to do so): they go under tmp_path, which pytest cleans up.
+    tmp = tmp_path / "tmp"
+    tmp.mkdir(exist_ok=True)
     return subprocess.Popen(
         [sys.executable, "-m", "conformance", "run", "--loop", LOOP, "-j", "2",
          "--no-stdlib-baseline", "--report-dir", str(tmp_path / "reports"), *args],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
     )  # fmt: skip
 
 
