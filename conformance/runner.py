@@ -59,9 +59,9 @@ HANG_OUTCOMES = frozenset({"timeout", "crash"})
 #: Seconds (before --timeout-multiplier) that any one wait of a case may last
 #: when the loop's expectations say the case fails there (they allow a failure
 #: but not a pass, and do not match the failure's message): waiting less can
-#: only turn a pass into a failure, and a failure is what is expected. Most such cases wait
-#: for something the loop never does (a TLS handshake it ignores, a
-#: pause_writing() it never calls), by default for 5 s each.
+#: only turn a pass into a failure, and a failure is what is expected. Most
+#: such cases wait for something the loop never does (a TLS handshake it
+#: ignores, a pause_writing() it never calls), by default for 5 s each.
 EXPECTED_FAILURE_PATIENCE = 1.0
 
 
@@ -89,7 +89,8 @@ class RunOptions:
     allow_incomplete: bool = False
     #: Include the cases marked slow (they wait out a documented default).
     slow: bool = False
-    #: Give a case expected to hang its whole timeout (see EXPECTED_HANG_TIMEOUT).
+    #: Give every case its own timeout and waits, even where the loop's expectations
+    #: say it hangs or fails (see EXPECTED_HANG_TIMEOUT, EXPECTED_FAILURE_PATIENCE).
     full_timeouts: bool = False
     argv: list[str] = field(default_factory=list)
 
