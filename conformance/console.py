@@ -118,6 +118,13 @@ def print_run(run: dict, stream: TextIO = sys.stdout, shown: int = FINDINGS_SHOW
             f"  SKIPPED  {slow} slow case{'' if slow == 1 else 's'} (each waits out a documented "
             "default); run --slow to include them\n"
         )
+    unobservable = run["summary"].get("skipped_not_observable")
+    if unobservable:
+        stream.write(
+            f"  SKIPPED  {unobservable} case{'' if unobservable == 1 else 's'} could not watch "
+            "what they check on this loop (each says why: a resolver of its own, say); "
+            "they are out of its score\n"
+        )
     stream.write(summary_line(run) + "\n")
 
 

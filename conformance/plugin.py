@@ -190,6 +190,8 @@ class SpecItem(pytest.Item):
         )
         if result.outcome == "pass":
             return
+        if result.outcome == "skip":
+            pytest.skip(result.message)
         if result.outcome == "xfail":
             pytest.xfail(result.message)
         raise SpecFailure(self._explain(result))

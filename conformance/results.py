@@ -43,6 +43,9 @@ OUTCOMES: tuple[Outcome, ...] = (
 )
 #: Outcomes the harness itself produces, before any expectations file is read.
 RAW_OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "error", "timeout", "crash", "skip")
+#: The start of the skip reason of a case that could not watch what it checks
+#: on this loop (runtime.values.NotObservable); reports count these apart.
+NOT_OBSERVABLE_SKIP = "not observable on this loop"
 #: Raw outcomes that mean the loop did not do what the case checks.
 FAILING: tuple[Outcome, ...] = ("fail", "error", "timeout", "crash")
 #: Least to most severe. With --repeat the reported attempt is the most severe
@@ -62,6 +65,13 @@ _RANK = {name: rank for rank, name in enumerate(SEVERITY)}
 
 def severity(outcome: str) -> int:
     return _RANK.get(outcome, 0)
+
+
+def count_not_observable(results: Iterable[CaseResult]) -> int:
+    """How many cases skipped because they could not watch what they check on this loop."""
+    return sum(
+        1 for r in results if r.outcome == "skip" and r.message.startswith(NOT_OBSERVABLE_SKIP)
+    )
 
 
 def worst(outcomes: Iterable[str]) -> str:

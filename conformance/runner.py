@@ -35,6 +35,7 @@ from .results import (
     FAILING,
     CaseResult,
     RawResult,
+    count_not_observable,
     document,
     environment,
     harness_notes,
@@ -390,6 +391,9 @@ def run_loop(
     )
     if slow_skipped:
         summary["skipped_slow"] = slow_skipped
+    unobservable = count_not_observable(ordered)
+    if unobservable:
+        summary["skipped_not_observable"] = unobservable
     if not_run:
         summary["not_run"] = not_run
         if not options.allow_incomplete:

@@ -318,3 +318,29 @@ def test_a_wait_of_a_case_expected_to_fail_gives_up_after_its_patience(tmp_path:
         messages[name] = case["message"]
     assert "nothing did not become true within 1.0s" in messages["short"]
     assert "nothing did not become true within 5.0s" in messages["full"]
+
+
+def test_a_case_that_cannot_watch_the_loop_skips_instead_of_passing(tmp_path: Path) -> None:
+    """A blocking resolver the DNS cases cannot hold is reported as not observed, not as a pass.
+
+    tests.loops:OwnResolverLoop resolves with _socket's C functions on its own
+    thread and resolves create_connection()'s hosts without loop.getaddrinfo():
+    the cases that hold socket.getaddrinfo() or replace loop.getaddrinfo()
+    have nothing to watch, and must say so (skip, out of the score, counted
+    apart) rather than pass a loop that does block.
+    """
+    out = tmp_path / "r.json"
+    ids = [
+        "loop.getaddrinfo/does-not-block-the-loop/slow-lookup",
+        "loop.getnameinfo/does-not-block-the-loop/slow-lookup",
+        "loop.create_connection/addresses-in-order/first-reachable-wins[unspecified-ipv4]",
+    ]
+    selection = [arg for case_id in ids for arg in ("-k", case_id)]
+    proc = run_cli("run", "--loop", "tests.loops:OwnResolverLoop", *selection, "--json", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (run,) = json.loads(out.read_text())["runs"]
+    got = {c["id"]: (c["outcome"], c["message"]) for c in run["cases"] if c["id"] in ids}
+    assert {case_id: outcome for case_id, (outcome, _) in got.items()} == dict.fromkeys(ids, "skip")
+    assert all(message.startswith("not observable on this loop: ") for _, message in got.values())
+    assert run["summary"]["skipped_not_observable"] == len(ids)
+    assert "could not watch what they check on this loop" in proc.stdout

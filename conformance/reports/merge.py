@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ..findings import group_findings
-from ..results import CaseResult, document, harness_notes, summarize
+from ..results import CaseResult, count_not_observable, document, harness_notes, summarize
 
 
 def merge_documents(documents: Iterable[Mapping[str, Any]]) -> dict:
@@ -76,6 +76,9 @@ def _merge_runs(name: str, parts: list[Mapping[str, Any]], env: Mapping[str, Any
     slow = sum(int((p.get("summary") or {}).get("skipped_slow") or 0) for p in parts)
     if slow:
         summary["skipped_slow"] = slow
+    unobservable = count_not_observable(ordered)
+    if unobservable:
+        summary["skipped_not_observable"] = unobservable
     return {
         "loop": first["loop"],
         "expectations": expectations,

@@ -16,11 +16,13 @@ import threading
 import time
 from typing import Any, Callable, Iterator, Optional
 
+from .held import HeldCalls
 from .kinds import TransportKinds
 from .peers import Peers, TLSMaterial, collect, echo, hold, sender
 from .protocols import ProtocolRegistry
 from .values import (
     CaseFailure,
+    NotObservable,
     SetupError,
     WaitGaveUp,
     plain,
@@ -172,6 +174,15 @@ class CaseContext:
             raise box["error"]
         return box.get("result")
 
+    def hold_calls(self, owner: Any, name: str, patience: float = 2.0) -> HeldCalls:
+        """``owner.name`` held, inside ``async with``, until the loop fires timers (runtime/held.py).
+
+        For a blocking function the loop is meant to call off its own thread
+        (socket.getaddrinfo, say): the result's ``calls`` tell whether it
+        did, and whether it kept running meanwhile.
+        """
+        return HeldCalls(self.loop, owner, name, self.scaled(patience))
+
     def claim_logs(self, match: str = "", min_level: str = "DEBUG") -> list:
         """Take the "asyncio" log records matching ``match`` out of the capture.
 
@@ -320,6 +331,7 @@ class CaseContext:
             "wait_until": self.wait_until,
             "scaled": self.scaled,
             "in_thread": self.in_thread,
+            "hold_calls": self.hold_calls,
             "run_briefly": self.run_briefly,
             "loop_python": self.loop_python,
             "claim_logs": self.claim_logs,
@@ -329,6 +341,7 @@ class CaseContext:
             "multiplier": self.multiplier,
             "CaseFailure": CaseFailure,
             "SetupError": SetupError,
+            "NotObservable": NotObservable,
             "errno": errno,
             "selectors": selectors,
             "ssl": ssl,

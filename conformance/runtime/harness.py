@@ -35,13 +35,14 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any, Callable, Iterator, Optional
 
-from ..results import Details, RawResult
+from ..results import NOT_OBSERVABLE_SKIP, Details, RawResult
 from .compile import CASE_FUNCTION, compile_case
 from .context import CaseContext
 from .isolation import Leaks, Snapshot
 from .judge import Judge, leaf_exception, level_of, summarize_problems, warning_text
 from .values import (
     CaseFailure,
+    NotObservable,
     SetupError,
     WaitGaveUp,
     listen_for_failures,
@@ -318,6 +319,14 @@ class _Run:
         """The raw result; ResourceWarnings are returned as hygiene, not judged."""
         if isinstance(self.error, SetupError):
             raise self.error
+        if isinstance(self.error, NotObservable):
+            # Nothing was judged, so neither is what the case left behind.
+            return RawResult(
+                "skip",
+                f"{NOT_OBSERVABLE_SKIP}: {self.error}",
+                harness=list(self.harness_notes),
+                finished=False,
+            )
         judge = Judge(self.case)
         judge.body(self.value, self.error, self.error_tb, self.raised_at)
         judge.violations(ctx.protocols.violations)

@@ -65,6 +65,20 @@ class SetupError(Exception):
     """The case could not be set up (outcome ``error``), as opposed to a loop failure."""
 
 
+class NotObservable(Exception):
+    """What the case checks cannot be seen on this loop, by the loop's own lawful design.
+
+    Raised by case code when the loop took a path the docs allow but the case
+    has no way to watch: its create_connection() resolves names without
+    calling loop.getaddrinfo(), so the case cannot hand it addresses; its
+    resolver is not socket.getaddrinfo(), so the case cannot slow it down; it
+    runs only in the thread that made it. The outcome is ``skip`` with the
+    reason, out of the loop's score: neither a pass (nothing was checked) nor
+    an error (nothing went wrong, on either side). A host that lacks something
+    is a SetupError instead: there, the user can fix the host.
+    """
+
+
 def resolve_type(name: str) -> type:
     """Turn ``RuntimeError`` or ``asyncio.CancelledError`` into the class."""
     module, _, attr = name.rpartition(".")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import socket
 
@@ -109,6 +110,29 @@ class GetaddrinfoReturnsFutureLoop(asyncio.SelectorEventLoop):
 
     def getnameinfo(self, sockaddr, flags=0):  # type: ignore[override]
         return self.run_in_executor(None, socket.getnameinfo, sockaddr, flags)
+
+
+class BlockingResolverLoop(asyncio.SelectorEventLoop):
+    """getaddrinfo() and getnameinfo() call the blocking functions on the loop's own thread."""
+
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):  # type: ignore[override]
+        return socket.getaddrinfo(host, port, family, type, proto, flags)
+
+    async def getnameinfo(self, sockaddr, flags=0):  # type: ignore[override]
+        return socket.getnameinfo(sockaddr, flags)
+
+
+class WaitingResolverLoop(asyncio.SelectorEventLoop):
+    """The lookups run in a worker thread, but the loop waits for the thread's answer."""
+
+    async def getaddrinfo(self, host, port, *, family=0, type=0, proto=0, flags=0):  # type: ignore[override]
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            lookup = pool.submit(socket.getaddrinfo, host, port, family, type, proto, flags)
+            return lookup.result()
+
+    async def getnameinfo(self, sockaddr, flags=0):  # type: ignore[override]
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(socket.getnameinfo, sockaddr, flags).result()
 
 
 class _EmptyDataProxy(asyncio.Protocol):

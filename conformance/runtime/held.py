@@ -1,0 +1,92 @@
+"""Holding a blocking function until the loop shows it is free: how a case sees blocking.
+
+Every name lookup a case may make is local and instant, so a loop that runs
+socket.getaddrinfo() on its own thread, or waits for a worker thread's
+answer, would look as good as one that does not. ``hold_calls`` replaces the
+function for the length of one ``async with`` block: a call made on the loop's
+own thread runs at once and is recorded as such (holding it would only stall
+the case; being there is already what the case looks for), and a call made on
+any other thread waits until a timer on the loop has fired a few times after
+the call began. A loop that keeps running while the call is pending fires them
+within milliseconds; a loop that waits for the call cannot fire them at all,
+and the call gives up after the patience given. No duration is measured, so
+a slow machine delays the answer but does not change it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass
+class HeldCall:
+    """One call of the held function."""
+
+    #: It ran on the loop's own thread (so the loop could do nothing else meanwhile).
+    on_loop_thread: bool
+    #: The loop fired the timers the call waited for (always False on the loop's thread).
+    released: bool
+
+
+class HeldCalls:
+    """``owner.name`` replaced for one ``async with`` block; see the module's docstring."""
+
+    #: Timer callbacks the loop must fire while a call waits.
+    TICKS = 3
+    #: Between those timers (seconds).
+    INTERVAL = 0.01
+
+    def __init__(self, loop: Any, owner: Any, name: str, patience: float) -> None:
+        self.loop = loop
+        self.owner = owner
+        self.name = name
+        self.patience = patience
+        self.calls: list[HeldCall] = []
+        self._original: Callable[..., Any] = getattr(owner, name)
+        self._ticks = 0
+        self._changed = threading.Condition()
+        self._loop_thread = 0
+        self._ticker: Any = None
+
+    @property
+    def on_loop_thread(self) -> bool:
+        """Some call ran on the loop's own thread."""
+        return any(call.on_loop_thread for call in self.calls)
+
+    @property
+    def all_released(self) -> bool:
+        """Every call made off the loop's thread saw the loop fire its timers."""
+        return all(call.released for call in self.calls if not call.on_loop_thread)
+
+    def _held(self, *args: Any, **kwargs: Any) -> Any:
+        if threading.get_ident() == self._loop_thread:
+            self.calls.append(HeldCall(on_loop_thread=True, released=False))
+            return self._original(*args, **kwargs)
+        with self._changed:
+            start = self._ticks
+            released = self._changed.wait_for(
+                lambda: self._ticks >= start + self.TICKS, timeout=self.patience
+            )
+        self.calls.append(HeldCall(on_loop_thread=False, released=released))
+        return self._original(*args, **kwargs)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.INTERVAL)
+            with self._changed:
+                self._ticks += 1
+                self._changed.notify_all()
+
+    async def __aenter__(self) -> HeldCalls:
+        self._loop_thread = threading.get_ident()
+        self._ticker = self.loop.create_task(self._tick())
+        setattr(self.owner, self.name, self._held)
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        setattr(self.owner, self.name, self._original)
+        self._ticker.cancel()
+        await asyncio.wait({self._ticker})  # unlike awaiting it, never raises its CancelledError
