@@ -10,6 +10,7 @@ import builtins
 import concurrent.futures
 import socket
 import ssl
+import struct
 import subprocess
 from typing import Any, Callable, Optional
 
@@ -77,6 +78,20 @@ class NotObservable(Exception):
     an error (nothing went wrong, on either side). A host that lacks something
     is a SetupError instead: there, the user can fix the host.
     """
+
+
+def counting_bytes(size: int) -> bytes:
+    """``size`` bytes of consecutive 4-byte big-endian counters: 0, 1, 2, ...
+
+    Cases that check data arrives whole and in order send this rather than a
+    short pattern repeated. No stretch of it repeats, so bytes taken from the
+    wrong offset (the head of a buffer sent again instead of its tail after a
+    partial send, two chunks swapped) never look right by chance, whatever
+    the sizes involved: with ``bytes(range(256)) * n`` any error by a multiple
+    of 256, which every page-sized partial send is, went unseen.
+    """
+    words = -(-size // 4)
+    return struct.pack(f">{words}I", *range(words))[:size]
 
 
 def resolve_type(name: str) -> type:

@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import os
 import socket
+from asyncio import unix_events
 
 
 def _fd(fd) -> int:
@@ -162,6 +163,28 @@ class ReadPipeEmptyDataLoop(asyncio.SelectorEventLoop):
         protocol = protocol_factory()
         transport, _ = await super().connect_read_pipe(lambda: _EmptyDataProxy(protocol), pipe)
         return transport, protocol
+
+
+class _HeadResendingWritePipe(unix_events._UnixWritePipeTransport):  # type: ignore[name-defined]
+    """After a partial write from its buffer, keeps the bytes it just wrote instead of the rest.
+
+    The amount kept is right, so a peer gets as many bytes as were written,
+    and a pipe's partial writes are whole pages: a payload repeating every 256
+    bytes arrives looking intact.
+    """
+
+    def _write_ready(self) -> None:
+        before = bytes(self._buffer)
+        super()._write_ready()
+        if self._buffer and len(self._buffer) < len(before):
+            self._buffer[:] = before[: len(self._buffer)]
+
+
+class WritePipeResendsHeadLoop(asyncio.SelectorEventLoop):
+    """The write pipe transport sends the start of its buffer again after a partial write."""
+
+    def _make_write_pipe_transport(self, pipe, protocol, waiter=None, extra=None):  # type: ignore[override]
+        return _HeadResendingWritePipe(self, pipe, protocol, waiter, extra)
 
 
 class PipeLeftBlockingLoop(asyncio.SelectorEventLoop):
