@@ -344,3 +344,30 @@ def test_a_case_that_cannot_watch_the_loop_skips_instead_of_passing(tmp_path: Pa
     assert all(message.startswith("not observable on this loop: ") for _, message in got.values())
     assert run["summary"]["skipped_not_observable"] == len(ids)
     assert "could not watch what they check on this loop" in proc.stdout
+
+
+def test_a_loop_without_timers_is_not_said_to_wait_for_its_lookups(tmp_path: Path) -> None:
+    """The DNS cases see a loop waiting for a lookup as timers not firing meanwhile.
+
+    On a loop whose timers never fire at all (tests.loops:NoTimersLoop) that
+    would blame the resolver for the timers' fault; the cases check that the
+    loop fires timers once nothing is held, and skip as not observable when it
+    does not (the call_later cases judge the timers).
+    """
+    out = tmp_path / "r.json"
+    proc = run_cli(
+        "run",
+        "--loop",
+        "tests.loops:NoTimersLoop",
+        "-k",
+        "does-not-block-the-loop/slow-lookup",
+        "--json",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (run,) = json.loads(out.read_text())["runs"]
+    lookups = [c for c in run["cases"] if c["id"].endswith("/does-not-block-the-loop/slow-lookup")]
+    assert [c["api"] for c in lookups] == ["loop.getaddrinfo", "loop.getnameinfo"]
+    for case in lookups:
+        assert case["outcome"] == "skip", case
+        assert "fires no 10 ms timer even with nothing pending" in case["message"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -50,6 +51,10 @@ class HeldCalls:
         self._changed = threading.Condition()
         self._loop_thread = 0
         self._ticker: Any = None
+        #: Whether the loop fires the ticker's timers with no call pending; only
+        #: looked at (on leaving the block) when some call was not released, so
+        #: that a loop whose timers never fire is not said to wait for the call.
+        self.timers_fire: bool = True
 
     @property
     def on_loop_thread(self) -> bool:
@@ -80,6 +85,20 @@ class HeldCalls:
                 self._ticks += 1
                 self._changed.notify_all()
 
+    async def _ticks_when_free(self) -> bool:
+        """Whether the ticker fires its timers now that nothing is held.
+
+        Polled with sleep(0), not a timer: on a loop whose timers never fire, a
+        timer-based wait would never end either.
+        """
+        start = self._ticks
+        deadline = time.monotonic() + self.patience
+        while self._ticks < start + self.TICKS:
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0)
+        return True
+
     async def __aenter__(self) -> HeldCalls:
         self._loop_thread = threading.get_ident()
         self._ticker = self.loop.create_task(self._tick())
@@ -88,5 +107,7 @@ class HeldCalls:
 
     async def __aexit__(self, *exc_info: Any) -> None:
         setattr(self.owner, self.name, self._original)
+        if not self.all_released:
+            self.timers_fire = await self._ticks_when_free()
         self._ticker.cancel()
         await asyncio.wait({self._ticker})  # unlike awaiting it, never raises its CancelledError
