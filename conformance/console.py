@@ -107,6 +107,14 @@ def print_run(run: dict, stream: TextIO = sys.stdout, shown: int = FINDINGS_SHOW
             f"  STALE    expectation {stale['id']!r} ({stale['file']}:{stale['line']}) "
             "matches no case\n"
         )
+    for unused in run["expectations"].get("not_observable") or []:
+        count = len(unused["cases"])
+        stream.write(
+            f"  UNUSED   expectation at {unused['file']}:{unused['line']}: "
+            f"{'its case' if count == 1 else f'all {count} of its cases'} "
+            "this loop gives nothing to observe (skipped whatever the entry says); "
+            "the entry can go\n"
+        )
     for feature, count in (run["summary"].get("skipped_for_host") or {}).items():
         stream.write(
             f"  SKIPPED  {count} cases: this host has no {feature}; they say nothing about "

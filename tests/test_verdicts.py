@@ -336,7 +336,29 @@ def test_a_case_that_cannot_watch_the_loop_skips_instead_of_passing(tmp_path: Pa
         "loop.create_connection/addresses-in-order/first-reachable-wins[unspecified-ipv4]",
     ]
     selection = [arg for case_id in ids for arg in ("-k", case_id)]
-    proc = run_cli("run", "--loop", "tests.loops:OwnResolverLoop", *selection, "--json", str(out))
+    # An entry for the first case only can go; the glob also covers cases this run skips
+    # for no such reason (they are not even selected), so it stays in use.
+    expectations = tmp_path / "expectations.yaml"
+    expectations.write_text(
+        "loop: tests.loops:OwnResolverLoop\n"
+        "expectations:\n"
+        f"  - id: {ids[0]!r}\n"
+        "    outcome: fail\n"
+        "    reason: written when the case still failed\n"
+        "  - id: 'loop.getnameinfo/*'\n"
+        "    outcome: fail\n"
+        "    reason: covers cases that do run too\n"
+    )
+    proc = run_cli(
+        "run",
+        "--loop",
+        "tests.loops:OwnResolverLoop",
+        *selection,
+        "--expectations",
+        str(expectations),
+        "--json",
+        str(out),
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     (run,) = json.loads(out.read_text())["runs"]
     got = {c["id"]: (c["outcome"], c["message"]) for c in run["cases"] if c["id"] in ids}
@@ -344,6 +366,9 @@ def test_a_case_that_cannot_watch_the_loop_skips_instead_of_passing(tmp_path: Pa
     assert all(message.startswith("not observable on this loop: ") for _, message in got.values())
     assert run["summary"]["skipped_not_observable"] == len(ids)
     assert "could not watch what they check on this loop" in proc.stdout
+    unused = run["expectations"]["not_observable"]
+    assert [(u["line"], u["cases"]) for u in unused] == [(3, [ids[0]])]
+    assert f"UNUSED   expectation at {expectations}:3" in proc.stdout
 
 
 def test_a_loop_without_timers_is_not_said_to_wait_for_its_lookups(tmp_path: Path) -> None:

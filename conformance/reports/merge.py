@@ -64,6 +64,12 @@ def _merge_runs(name: str, parts: list[Mapping[str, Any]], env: Mapping[str, Any
     still_stale = set.intersection(*stale_sets) if stale_sets else set()
     expectations = dict(first.get("expectations") or {})
     expectations["stale"] = [s for s in (expectations.get("stale") or []) if s["id"] in still_stale]
+    # Each shard reports the entries of its own cases: together they are every one.
+    expectations["not_observable"] = [
+        unused
+        for p in parts
+        for unused in (p.get("expectations") or {}).get("not_observable") or []
+    ]
     summary = summarize(
         ordered,
         hygiene,
