@@ -329,7 +329,7 @@ def test_a_case_that_cannot_watch_the_loop_skips_instead_of_passing(tmp_path: Pa
     have nothing to watch, and must say so (skip, out of the score, counted
     apart) rather than pass a loop that does block.
     """
-    out = tmp_path / "r.json"
+    out = tmp_path / "reports"
     ids = [
         "loop.getaddrinfo/does-not-block-the-loop/slow-lookup",
         "loop.getnameinfo/does-not-block-the-loop/slow-lookup",
@@ -356,11 +356,11 @@ def test_a_case_that_cannot_watch_the_loop_skips_instead_of_passing(tmp_path: Pa
         *selection,
         "--expectations",
         str(expectations),
-        "--json",
+        "--report-dir",
         str(out),
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    (run,) = json.loads(out.read_text())["runs"]
+    (run,) = json.loads((out / "results.json").read_text())["runs"]
     got = {c["id"]: (c["outcome"], c["message"]) for c in run["cases"] if c["id"] in ids}
     assert {case_id: outcome for case_id, (outcome, _) in got.items()} == dict.fromkeys(ids, "skip")
     assert all(message.startswith("not observable on this loop: ") for _, message in got.values())
@@ -369,6 +369,8 @@ def test_a_case_that_cannot_watch_the_loop_skips_instead_of_passing(tmp_path: Pa
     unused = run["expectations"]["not_observable"]
     assert [(u["line"], u["cases"]) for u in unused] == [(3, [ids[0]])]
     assert f"UNUSED   expectation at {expectations}:3" in proc.stdout
+    assert "unused expectation, every case of which" in (out / "report.html").read_text()
+    assert f"`{expectations}:3`" in (out / "summary.md").read_text()
 
 
 def test_a_loop_without_timers_is_not_said_to_wait_for_its_lookups(tmp_path: Path) -> None:

@@ -126,6 +126,11 @@ def _loop_card(results: Mapping[str, Any], run: Mapping[str, Any], index: int) -
             for s in stale
             if isinstance(s, dict)
         ],
+        "unused": [
+            f"{u.get('file', '?')}:{u.get('line', '?')}"
+            for u in (run.get("expectations") or {}).get("not_observable") or []
+            if isinstance(u, dict)
+        ],
     }
 
 

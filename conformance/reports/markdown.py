@@ -113,6 +113,22 @@ def render_markdown(results: Mapping[str, Any], *, max_failures: int = DEFAULT_M
             "",
         ]
 
+    unused = [
+        f"- {code(loop_label(run, index), 60)}: "
+        f"{code(str(entry.get('file', '?')) + ':' + str(entry.get('line', '?')))}"
+        for index, run in enumerate(runs)
+        for entry in (run.get("expectations") or {}).get("not_observable") or []
+        if isinstance(entry, dict)
+    ]
+    if unused:
+        lines += [
+            f"**Unused expectations** ({len(unused)}): entries whose every case the loop gives "
+            "nothing to observe (skipped whatever the entry says); they can go.",
+            "",
+            *unused,
+            "",
+        ]
+
     lines += _findings_lines(runs, max_failures)
 
     failures = [
