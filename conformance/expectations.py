@@ -239,6 +239,27 @@ class Matcher:
             self._entry_by_id[case_id] = next((e for e in self.entries if e.matches(case_id)), None)
         return self._entry_by_id[case_id]
 
+    def only_for(self, case_ids: set[str], all_case_ids: Iterable[str]) -> list[dict]:
+        """The loop's own entries that match some of ``case_ids`` and no other known case.
+
+        For the cases a run skipped as not observable on this loop: those skip
+        whatever an entry says (the loop's design decides it), so an entry that
+        covers nothing else records a deviation that is not there. Entries
+        inherited from the stdlib's file are not the loop author's to remove.
+        """
+        if not case_ids:
+            return []
+        covered: dict[int, tuple[Entry, list[str]]] = {}
+        for case_id in sorted(all_case_ids):
+            entry = self.entry_for(case_id)
+            if entry is not None and not entry.inherited:
+                covered.setdefault(id(entry), (entry, []))[1].append(case_id)
+        return [
+            {"file": entry.file, "line": entry.line, "cases": ids}
+            for entry, ids in covered.values()
+            if all(case_id in case_ids for case_id in ids)
+        ]
+
     def stale(self, all_case_ids: Iterable[str]) -> list[dict]:
         """Every id of every entry that matches no known case."""
         ids = list(all_case_ids)

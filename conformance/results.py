@@ -67,11 +67,13 @@ def severity(outcome: str) -> int:
     return _RANK.get(outcome, 0)
 
 
+def is_not_observable(result: CaseResult) -> bool:
+    """The case skipped because it could not watch what it checks on this loop."""
+    return result.outcome == "skip" and result.message.startswith(NOT_OBSERVABLE_SKIP)
+
+
 def count_not_observable(results: Iterable[CaseResult]) -> int:
-    """How many cases skipped because they could not watch what they check on this loop."""
-    return sum(
-        1 for r in results if r.outcome == "skip" and r.message.startswith(NOT_OBSERVABLE_SKIP)
-    )
+    return sum(1 for r in results if is_not_observable(r))
 
 
 def worst(outcomes: Iterable[str]) -> str:

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
 from . import hygiene
 from .adapters import Adapter, resolve_adapter
@@ -33,13 +33,13 @@ from .pool import CaseDone, LateHygiene, Task, WorkerPool
 from .probe import ProbeReport, probe
 from .results import (
     FAILING,
-    NOT_OBSERVABLE_SKIP,
     CaseResult,
     RawResult,
     count_not_observable,
     document,
     environment,
     harness_notes,
+    is_not_observable,
     summarize,
 )
 from .spec.model import Case, Suite
@@ -405,7 +405,10 @@ def run_loop(
         "expectations": {
             "files": [f.path for f in loop.matcher.files],
             "stale": loop.matcher.stale(plan.known_ids),
-            "not_observable": expected_but_not_observable(ordered, plan.known_ids, loop.matcher),
+            # Entries that now cover only not-observable skips: they can go.
+            "not_observable": loop.matcher.only_for(
+                {r.id for r in ordered if is_not_observable(r)}, plan.known_ids
+            ),
             "inherits_stdlib": loop.inherits_stdlib,
         },
         "workers": {
@@ -423,35 +426,6 @@ def run_loop(
         "cases": [r.to_json() for r in ordered],
         "hygiene": [r.to_json() for r in hygiene_results],
     }
-
-
-def expected_but_not_observable(
-    results: list[CaseResult], all_case_ids: Iterable[str], matcher: Matcher
-) -> list[dict]:
-    """The loop's own expectation entries whose every case it gave nothing to observe.
-
-    Such cases are skipped on this loop whatever an entry says (the loop's
-    design, not the host, decides it), so an entry covering only them records
-    a deviation that is not there, typically one written when the cases still
-    ended in a set-up error. An entry that also covers a case this run did not
-    skip that way, or did not run, is still in use. Entries inherited from the
-    stdlib's file are not the loop author's to remove.
-    """
-    unobservable = {
-        r.id for r in results if r.outcome == "skip" and r.message.startswith(NOT_OBSERVABLE_SKIP)
-    }
-    if not unobservable:
-        return []
-    covered: dict[int, tuple[Entry, list[str]]] = {}
-    for case_id in sorted(all_case_ids):
-        entry = matcher.entry_for(case_id)
-        if entry is not None and not entry.inherited:
-            covered.setdefault(id(entry), (entry, []))[1].append(case_id)
-    return [
-        {"file": entry.file, "line": entry.line, "cases": ids}
-        for entry, ids in covered.values()
-        if all(case_id in unobservable for case_id in ids)
-    ]
 
 
 def missing_features(cases: list[Case], results: dict[str, CaseResult]) -> dict[str, int]:

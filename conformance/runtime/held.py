@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from .values import CaseFailure, NotObservable
+
 
 @dataclass
 class HeldCall:
@@ -98,6 +100,33 @@ class HeldCalls:
                 return False
             await asyncio.sleep(0)
         return True
+
+    def check_never_blocked(self) -> None:
+        """The verdict of a case that holds a function the loop must call off its thread.
+
+        Fails (CaseFailure) when the loop made a call on its own thread, or
+        fired no timers while a call was held; raises NotObservable when the
+        loop never made a call (it has a function of its own, which cannot be
+        held) or fires no timers even when nothing is held (then a held call
+        that was not released says nothing about the call).
+        """
+        what = f"{getattr(self.owner, '__name__', type(self.owner).__name__)}.{self.name}()"
+        if not self.calls:
+            raise NotObservable(
+                f"this loop never called {what}, the only one the case can hold, and what it "
+                "uses instead answers local lookups too fast to show whether it blocks the loop"
+            )
+        if self.on_loop_thread:
+            raise CaseFailure(f"{what} ran on the loop's own thread: the call blocked the loop")
+        if not self.timers_fire:
+            raise NotObservable(
+                "this loop fires no 10 ms timer even with nothing pending, so whether it waits "
+                f"for {what} cannot be seen (its timers are the call_later cases' to judge)"
+            )
+        if not self.all_released:
+            raise CaseFailure(
+                f"the loop fired no timers while {what} was pending: it waited for the call"
+            )
 
     async def __aenter__(self) -> HeldCalls:
         self._loop_thread = threading.get_ident()
